@@ -1,0 +1,22 @@
+/*
+ * maillog - set up logging for a postern program as main.cf says.
+ *
+ * maillog_init(program, flags) sets the program name to
+ * "$syslog_name/program" (e.g. "postern/qmgr") and the output channel:
+ * maillog_file when set (after checking maillog_file_prefixes; the file is
+ * opened with O_APPEND and each line written with one write(2)), else
+ * syslog with syslog_facility. MAILLOG_FLAG_STDERR also copies messages to
+ * stderr (commands run by people). Call it once early (before main.cf is
+ * read it logs to syslog/stderr with the default name) and again after
+ * mail_params_init(). A program that cannot open maillog_file (an
+ * unprivileged sendmail) falls back to syslog without failing.
+ */
+#ifndef MAILLOG_H
+#define MAILLOG_H
+
+#define MAILLOG_FLAG_NONE 0
+#define MAILLOG_FLAG_STDERR (1 << 0)
+
+extern void maillog_init(const char *program, int flags);
+
+#endif
