@@ -67,7 +67,7 @@ PROGRAMS = $(BUILD)/libexec/master $(foreach d,$(DAEMONS_BUILT),$(BUILD)/libexec
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit e2e asan run stop install clean lint
+.PHONY: all deps test unit golden e2e asan run stop install clean lint
 .SECONDARY:
 
 all: $(PROGRAMS) $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases
@@ -147,11 +147,16 @@ e2e: all
 
 test: deps
 	$(MAKE) all
+	sh tests/lint/layering.sh
 	$(MAKE) unit
+	$(MAKE) golden
 	$(MAKE) e2e
 
+golden: all
+	@if [ -x tests/golden/run.sh ]; then POSTERN_BUILD=$(abspath $(BUILD)) tests/golden/run.sh; fi
+
 asan: deps
-	$(MAKE) BUILD=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" OPT="-O1 -g" all unit e2e
+	$(MAKE) BUILD=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" OPT="-O1 -g" all unit golden e2e
 
 RUN_DIR = $(abspath run)
 run: deps all

@@ -19,4 +19,13 @@
 
 extern void maillog_init(const char *program, int flags);
 
+/*
+ * Added: maillog_facility() maps a syslog_facility name ("mail",
+ * "local0", ...) to its LOG_* value, -1 when unknown.
+ * maillog_file_allowed() is true when path starts with one of the prefixes
+ * (a list separated by commas and/or white space).
+ */
+extern int maillog_facility(const char *name);
+extern int maillog_file_allowed(const char *path, const char *prefixes);
+
 #endif

@@ -225,6 +225,15 @@ void msg_logfile_close(void)
     }
 }
 
+/* msg_syslog_close - disable the syslog channel */
+void msg_syslog_close(void)
+{
+    if (msg_use_syslog) {
+        closelog();
+        msg_use_syslog = 0;
+    }
+}
+
 /* msg_logfile_format - build one syslog-style line; returns its length */
 static size_t msg_logfile_format(char *buf, size_t size, int level, const char *text)
 {

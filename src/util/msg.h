@@ -54,6 +54,7 @@ extern int msg_error_count(void);
 
 extern void msg_stderr_init(void);
 extern void msg_syslog_init(int facility);
+extern void msg_syslog_close(void);
 extern int msg_logfile_init(const char *path, const char *hostname);
 extern void msg_logfile_close(void);
 
