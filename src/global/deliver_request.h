@@ -17,8 +17,9 @@
  * status is non-zero when the agent could not process the request at all
  * (then qmgr defers every recipient).
  *
- * Agent side: deliver_request_read() reads a request and opens the queue
- * file read-only (positioned at the content: offset); deliver_request_done()
+ * Agent side: deliver_request_read() sends the { protocol=delivery }
+ * announcement itself, reads a request and opens the queue file read-only
+ * (positioned at the content: offset); deliver_request_done()
  * sends the answers (the agent fills in each RECIPIENT's result) and frees
  * the request. qmgr side: deliver_request_send() and
  * deliver_request_get_results().
@@ -31,6 +32,9 @@
 #include "vstring.h"
 
 #define DEL_REQ_FLAG_NONE 0
+
+/* Most recipients in one request. */
+#define DELIVER_REQUEST_RCPT_MAX 10000000
 
 typedef struct RECIPIENT {
     char *orig_addr; /* as originally given; may equal address */
@@ -65,6 +69,10 @@ extern void deliver_request_free(DELIVER_REQUEST *request);
 extern void recipient_set_result(RECIPIENT *rcpt, int status, const char *dsn_status,
                                  const char *action, const char *reason);
 
+/* qmgr side: an empty request, and adding a recipient (strings copied). */
+extern DELIVER_REQUEST *deliver_request_alloc(void);
+extern RECIPIENT *deliver_request_add_rcpt(DELIVER_REQUEST *request, const char *orig_addr,
+                                           const char *address, long offset);
 extern int deliver_request_send(VSTREAM *agent, const DELIVER_REQUEST *request);
 extern int deliver_request_get_results(VSTREAM *agent, DELIVER_REQUEST *request, int *status);
 

@@ -54,6 +54,9 @@
 #define MAIL_ATTR_RCPT_OFFSET "recipient_offset"
 #define MAIL_ATTR_NEXTHOP "nexthop"
 #define MAIL_ATTR_ARRIVAL "arrival_time"
+#define MAIL_ATTR_ARRIVAL_USEC "arrival_usec"
+#define MAIL_ATTR_ACTIVE "active_time"
+#define MAIL_ATTR_ACTIVE_USEC "active_usec"
 #define MAIL_ATTR_DSN_STATUS "dsn_status"
 #define MAIL_ATTR_DSN_ACTION "action"
 #define MAIL_ATTR_LOG_IDENT "log_ident"
@@ -68,5 +71,8 @@
 extern VSTREAM *mail_connect(const char *class, const char *service, const char *proto);
 extern int mail_announce(VSTREAM *stream, const char *proto);
 extern int mail_trigger(const char *class, const char *service, int request);
+/* Several request bytes in one write (len < 0: strlen(buf)); 0 or -1. */
+extern int mail_trigger_buf(const char *class, const char *service, const char *buf,
+                            ssize_t len);
 
 #endif

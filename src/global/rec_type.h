@@ -45,5 +45,7 @@
 
 extern const char *rec_type_name(int type);
 extern int rec_type_maildrop_ok(int type);
+/* True for the record types above (REC_TYPE_SIZE .. REC_TYPE_END). */
+extern int rec_type_ok(int type);
 
 #endif

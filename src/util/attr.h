@@ -40,6 +40,8 @@
 
 #define ATTR_NAME_MAX 100
 #define ATTR_VALUE_MAX (1024 * 1024)
+/* Most attributes that attr_scan_table() accepts in one list. */
+#define ATTR_TABLE_MAX 1024
 
 #define SEND_ATTR_INT(name, val) ATTR_TYPE_INT, (const char *)(name), (int)(val)
 #define SEND_ATTR_LONG(name, val) ATTR_TYPE_LONG, (const char *)(name), (long)(val)

@@ -1,0 +1,77 @@
+/*
+ * master_pid - the pid file that says "master is running".
+ *
+ * master_pid_lock(path) creates $queue_directory/pid/master.pid, takes an
+ * exclusive fcntl lock on it (held for the life of master; it is not
+ * inherited by children), and writes the process ID. A lock held by
+ * another process is fatal: "the postern mail system is already running".
+ * master_pid_holder(path) returns the pid of the process that holds the
+ * lock, or 0 when nobody does (the file content is not trusted for this).
+ * master_pid_remove() unlinks the file at exit.
+ */
+#include "sys_defs.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "mymalloc.h"
+
+#include "mail_params.h"
+
+#include "master.h"
+
+static char *master_pid_path;
+static int master_pid_fd = -1;
+
+/* master_pid_lock - create, lock and fill the pid file */
+void
+master_pid_lock(const char *path)
+{
+    struct flock lock;
+    char buf[32];
+    int len;
+
+    if ((master_pid_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        msg_fatal("open lock file %s: %m", path);
+    memset(&lock, 0, sizeof(lock));
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fcntl(master_pid_fd, F_SETLK, &lock) < 0) {
+        if (errno == EAGAIN || errno == EACCES)
+            msg_fatal("the %s mail system is already running", MAIL_NAME);
+        msg_fatal("lock %s: %m", path);
+    }
+    len = snprintf(buf, sizeof(buf), "%10ld\n", (long)getpid());
+    if (ftruncate(master_pid_fd, 0) < 0 || pwrite(master_pid_fd, buf, (size_t)len, 0) != len)
+        msg_fatal("write %s: %m", path);
+    master_pid_path = mystrdup(path);
+}
+
+/* master_pid_remove - remove the pid file (lock still held) */
+void
+master_pid_remove(void)
+{
+    if (master_pid_path != 0 && unlink(master_pid_path) < 0 && errno != ENOENT)
+        msg_warn("remove %s: %m", master_pid_path);
+}
+
+/* master_pid_holder - pid of the process that holds the lock, or 0 */
+pid_t
+master_pid_holder(const char *path)
+{
+    struct flock lock;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return (0);
+    memset(&lock, 0, sizeof(lock));
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fcntl(fd, F_GETLK, &lock) < 0)
+        lock.l_type = F_UNLCK;
+    (void)close(fd);
+    return (lock.l_type == F_UNLCK ? 0 : lock.l_pid);
+}

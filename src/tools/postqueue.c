@@ -1,0 +1,135 @@
+/*
+ * postqueue - list the mail queue, or ask the queue manager to deliver.
+ *
+ * SYNOPSIS
+ *	postqueue [-v] [-c config_dir] -p     (also: mailq)
+ *	postqueue [-v] [-c config_dir] -j
+ *	postqueue [-v] [-c config_dir] -f
+ *	postqueue [-v] [-c config_dir] -i queue_id
+ *
+ * DESCRIPTION
+ *	-p  list the queue in the Sendmail mailq form that Postfix prints:
+ *	    queue ID ('*' = being delivered, '!' = on hold), size, arrival
+ *	    time, sender, then each recipient not yet delivered, with the
+ *	    reason for the delay above it in parentheses. Invoked as
+ *	    "mailq", postqueue does -p.
+ *	-j  the same, as one JSON object per message and line, with
+ *	    Postfix's member names (queue_name, queue_id, arrival_time,
+ *	    message_size, forced_expire, sender, recipients[] with address
+ *	    and delay_reason).
+ *	-f  flush: wake up qmgr with the requests F (forget dead
+ *	    destinations), A (the next deferred scan ignores the time of
+ *	    next attempt) and D (scan the deferred queue now).
+ *	-i  schedule one deferred message now: set its time of next
+ *	    attempt (the file's mtime) to now, then send F and D to qmgr.
+ *	-c  the configuration directory; -v more verbose logging.
+ *
+ *	postqueue reads the queue directories itself (postern has no showq
+ *	daemon), so -p, -j and -i need root or mail_owner; -f needs only
+ *	access to public/qmgr.
+ *
+ * DIAGNOSTICS
+ *	"postqueue: fatal: open queue directory PATH: Permission denied"
+ *	for a user who may not read the queue; "postqueue: fatal: Cannot
+ *	flush mail queue - mail system is down" (exit status 69) when qmgr
+ *	cannot be reached. Warnings and errors also go to the mail log.
+ */
+#include "sys_defs.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "mail_params.h"
+#include "mail_proto.h"
+#include "mail_queue.h"
+#include "msg.h"
+#include "tool_queue.h"
+#include "tool_showq.h"
+#include "vstream.h"
+#include "vstring.h"
+
+#define PQ_USAGE "[-v] [-c config_dir] -p | -j | -f | -i queue_id"
+#define PQ_EX_UNAVAILABLE 69
+
+typedef enum { PQ_NONE, PQ_LIST, PQ_JSON, PQ_FLUSH, PQ_SCHEDULE } PQ_MODE;
+
+/* pq_trigger - send wakeup requests to qmgr, fatal when it is down */
+static void pq_trigger(const char *requests)
+{
+    const char *cp;
+
+    for (cp = requests; *cp; cp++)
+        if (mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, *cp) < 0)
+            msg_fatal_status(PQ_EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+}
+
+/* pq_schedule - make one deferred message due now and wake up qmgr */
+static void pq_schedule(const char *id)
+{
+    static const char *const waiting[] = {MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, 0};
+    static const char *const held[] = {MAIL_QUEUE_HOLD, 0};
+    static const char *const deferred[] = {MAIL_QUEUE_DEFERRED, 0};
+    VSTRING *path = vstring_alloc(100);
+
+    if (!mail_queue_id_ok(id))
+        msg_fatal("bad mail queue ID: %s", id);
+    if (tool_message_queue(id, deferred)) {
+        if (utimes(mail_queue_path(path, MAIL_QUEUE_DEFERRED, id), (struct timeval *)0) < 0)
+            msg_fatal("set time of %s: %m", STR(path));
+        pq_trigger("FD");
+    } else if (tool_message_queue(id, waiting)) {
+        pq_trigger("I"); /* already scheduled: just make sure qmgr looks */
+    } else if (tool_message_queue(id, held)) {
+        msg_fatal("%s: message is on hold (release it with postsuper -H)", id);
+    } else {
+        msg_fatal("%s: no such message in the queue", id);
+    }
+    vstring_free(path);
+}
+
+/* pq_set_mode - only one of -p, -j, -f, -i */
+static PQ_MODE pq_set_mode(PQ_MODE old, PQ_MODE new)
+{
+    if (old != PQ_NONE && old != new)
+        tool_usage(PQ_USAGE);
+    return new;
+}
+
+/* main - parse the command line and do one thing */
+int main(int argc, char **argv)
+{
+    const char *config_dir = 0;
+    const char *id = 0;
+    const char *base = strrchr(argv[0], '/');
+    PQ_MODE mode = PQ_NONE;
+    int ch;
+
+    tool_init(argv[0]);
+    base = base ? base + 1 : argv[0];
+    if (strcmp(base, "mailq") == 0)
+        mode = PQ_LIST;
+    while ((ch = getopt(argc, argv, "c:fi:jps:v")) > 0) {
+        switch (ch) {
+        case 'c': config_dir = optarg; break;
+        case 'f': mode = pq_set_mode(mode, PQ_FLUSH); break;
+        case 'i': mode = pq_set_mode(mode, PQ_SCHEDULE); id = optarg; break;
+        case 'j': mode = pq_set_mode(mode, PQ_JSON); break;
+        case 'p': mode = pq_set_mode(mode, PQ_LIST); break;
+        case 's': msg_fatal("-s %s: per-site flush is not supported; use -f", optarg);
+        case 'v': msg_verbose++; break;
+        default: tool_usage(PQ_USAGE);
+        }
+    }
+    if (optind != argc || mode == PQ_NONE)
+        tool_usage(PQ_USAGE);
+    tool_config(config_dir);
+    switch (mode) {
+    case PQ_LIST: showq_list(SHOWQ_FORMAT_COMPAT, vstream_out); break;
+    case PQ_JSON: showq_list(SHOWQ_FORMAT_JSON, vstream_out); break;
+    case PQ_FLUSH: pq_trigger("FAD"); break;
+    case PQ_SCHEDULE: pq_schedule(id); break;
+    default: break;
+    }
+    return vstream_fflush(vstream_out) == 0 ? 0 : 1;
+}
