@@ -379,6 +379,30 @@ static void mail_conf_collect_refs(const char *name, const char *value, int line
     mail_conf_refs((HTABLE *) context, value);
 }
 
+/*
+ * Per-service parameters: Postfix lets "SERVICE_SUFFIX" override a default
+ * for the transport named SERVICE in master.cf (local_destination_...).
+ */
+static const char *mail_conf_service_suffixes[] = {
+    "destination_concurrency_limit", "destination_recipient_limit",
+    "destination_rate_delay", "initial_destination_concurrency",
+    "recipient_limit", "time_limit", 0,
+};
+
+/* mail_conf_service_refs - mark the per-service parameters of a service used */
+static void mail_conf_service_refs(HTABLE *refs, const char *service)
+{
+    const char **suffix;
+    char *name;
+
+    for (suffix = mail_conf_service_suffixes; *suffix; suffix++) {
+        name = concatenate(service, "_", *suffix, (char *) 0);
+        if (htable_locate(refs, name) == NULL)
+            htable_enter(refs, name, NULL);
+        myfree(name);
+    }
+}
+
 /* mail_conf_master_refs - references made by master.cf arguments */
 static void mail_conf_master_refs(HTABLE *refs)
 {
@@ -388,9 +412,11 @@ static void mail_conf_master_refs(HTABLE *refs)
 
     vstring_sprintf(path, "%s/master.cf", mail_conf_dir());
     conf = master_conf_read(STR(path), MASTER_CONF_FLAG_NONE);
-    for (i = 0; i < conf->count; i++)
+    for (i = 0; i < conf->count; i++) {
         for (j = 0; j < conf->entries[i]->args->argc; j++)
             mail_conf_refs(refs, conf->entries[i]->args->argv[j]);
+        mail_conf_service_refs(refs, conf->entries[i]->service);
+    }
     master_conf_free(conf);
     vstring_free(path);
 }

@@ -15,7 +15,9 @@
  * fsyncs the directory, and only after that may the caller acknowledge the
  * message. mail_queue_rename() moves a file between queues (same file
  * system, atomic) and fsyncs the target directory. On failure they return
- * -1 with errno set.
+ * -1 with errno set. mail_queue_commit() leaves the stream open;
+ * mail_queue_abort() closes it (when not NULL) and removes ID.tmp and ID.
+ * mail_queue_path() with a NULL buffer uses a static one.
  */
 #ifndef MAIL_QUEUE_H
 #define MAIL_QUEUE_H

@@ -16,9 +16,12 @@
  *	recipients are also taken from the To:, Cc: and Bcc: headers (by
  *	cleanup; command-line recipients are added to them); without -t at
  *	least one recipient argument is required. Without -i (or -oi) a line
- *	holding a single "." ends the message. A first line "From ..." (an
- *	mbox envelope line) is dropped. CR before LF is removed (see
- *	sendmail_fix_line_endings). Lines longer than line_length_limit are
+ *	holding a single "." ends the message. With -t and no recipient
+ *	arguments, a message without To:, Cc: or Bcc: (or their Resent-
+ *	forms) in its header is refused at once ("No recipient addresses
+ *	found in message header") instead of being accepted and failing
+ *	later. A first line "From ..." (an mbox envelope line) is dropped.
+ *	CR before LF is removed (see sendmail_fix_line_endings). Lines longer than line_length_limit are
  *	stored in pieces and joined again at delivery; all bytes (8-bit
  *	text, and NUL bytes) are kept as they are.
  *
@@ -104,6 +107,7 @@ typedef struct SENDMAIL_OPTS {
 } SENDMAIL_OPTS;
 
 static char sendmail_name[64] = "sendmail";
+static pid_t sendmail_postdrop_pid = -1;
 static const char *sendmail_argv0 = "sendmail";
 
 /* sendmail_stderr - print diagnostics as "sendmail: fatal: text" */
@@ -119,6 +123,18 @@ static void sendmail_stderr(int level, const char *text)
         len = sizeof(line) - 1;
     if (write(2, line, (size_t) len) < 0) {
         /* nowhere left to complain */
+    }
+}
+
+/* sendmail_kill_postdrop - on a fatal error, make postdrop discard its file */
+static void sendmail_kill_postdrop(void)
+{
+    int status;
+
+    if (sendmail_postdrop_pid > 0) {
+        (void) kill(sendmail_postdrop_pid, SIGTERM);
+        (void) waitpid(sendmail_postdrop_pid, &status, 0);
+        sendmail_postdrop_pid = -1;
     }
 }
 
@@ -341,6 +357,8 @@ static VSTREAM *sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
     }
     (void) close(fds[0]);
     myfree(path);
+    sendmail_postdrop_pid = *pid;
+    msg_cleanup(sendmail_kill_postdrop);
     return (vstream_fdopen(fds[1], O_WRONLY));
 }
 
@@ -383,9 +401,37 @@ static int sendmail_read_piece(VSTRING *buf)
     return (REC_TYPE_CONT);
 }
 
-/* sendmail_copy - copy the message from stdin as content records */
-static void sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *who)
+/* sendmail_header_scan - note To/Cc/Bcc in the primary header (for -t) */
+static void sendmail_header_scan(const VSTRING *buf, int *in_header, int *dest_seen)
 {
+    static const char *names[] = {"to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc", NULL};
+    const char *colon;
+    size_t len;
+    const char **np;
+
+    if (LEN(buf) == 0) {
+        *in_header = 0;
+        return;
+    }
+    if (STR(buf)[0] == ' ' || STR(buf)[0] == '\t')
+        return;
+    if ((colon = memchr(STR(buf), ':', (size_t) LEN(buf))) == NULL) {
+        *in_header = 0;
+        return;
+    }
+    len = (size_t) (colon - STR(buf));
+    while (len > 0 && (STR(buf)[len - 1] == ' ' || STR(buf)[len - 1] == '\t'))
+        len--;
+    for (np = names; *np; np++)
+        if (strlen(*np) == len && strncasecmp(*np, STR(buf), len) == 0)
+            *dest_seen = 1;
+}
+
+/* sendmail_copy - copy the message from stdin; returns true when To/Cc/Bcc was seen */
+static int sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *who)
+{
+    int in_header = 1;
+    int dest_seen = 0;
     VSTRING *buf = vstring_alloc(1000);
     int prev = REC_TYPE_NORM;
     long size = 0;
@@ -404,6 +450,8 @@ static void sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *w
         if (opts->dot && prev == REC_TYPE_NORM && type == REC_TYPE_NORM
             && LEN(buf) == 1 && STR(buf)[0] == '.')
             break;
+        if (in_header && prev == REC_TYPE_NORM)
+            sendmail_header_scan(buf, &in_header, &dest_seen);
         size += LEN(buf) + (type == REC_TYPE_NORM);
         if (var_message_size_limit > 0 && size > var_message_size_limit)
             msg_fatal_status(EX_DATAERR, "%s: message file too big", who);
@@ -413,6 +461,7 @@ static void sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *w
     if (vstream_ferror(vstream_in))
         msg_fatal_status(EX_TEMPFAIL, "%s: error reading the message: %m", who);
     vstring_free(buf);
+    return (dest_seen);
 }
 
 /* sendmail_wait - wait for postdrop and turn its status into ours */
@@ -423,6 +472,7 @@ static int sendmail_wait(pid_t pid, const char *who)
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             msg_fatal_status(EX_TEMPFAIL, "%s: waitpid: %m", who);
+    sendmail_postdrop_pid = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return (0);
     if (WIFEXITED(status) && WEXITSTATUS(status) >= EX__BASE && WEXITSTATUS(status) <= EX__MAX)
@@ -476,7 +526,9 @@ static int sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
     signal(SIGPIPE, SIG_IGN);
     dst = sendmail_spawn_postdrop(opts->config_dir, &pid);
     sendmail_envelope(dst, opts, STR(sender), fullname, rcpts);
-    sendmail_copy(dst, opts, STR(who));
+    if (!sendmail_copy(dst, opts, STR(who)) && opts->extract && rcpts->argc == 0)
+        msg_fatal_status(EX_DATAERR, "%s: No recipient addresses found in message header",
+                         STR(who));
     rec_fputs(dst, REC_TYPE_XTRA, "");
     rec_fputs(dst, REC_TYPE_END, "");
     if (vstream_fclose(dst) == VSTREAM_EOF)

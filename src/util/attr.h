@@ -17,7 +17,10 @@
  * every value at most ATTR_VALUE_MAX bytes; a longer one is an error.
  *
  * attr_scan returns the number of attributes stored, or -1 on error (I/O,
- * timeout, malformed input, limits); it logs a warning naming the stream.
+ * timeout, malformed input, limits); it logs a warning naming the stream,
+ * except for a clean end of input before the first byte of a list (a peer
+ * that hung up between requests), which returns -1 silently. attr_print
+ * with ATTR_FLAG_MORE leaves the list open (no terminator).
  * attr_scan_table() reads a whole list into a HTABLE of char * values (the
  * caller frees it with htable_free(table, myfree)).
  */

@@ -212,6 +212,21 @@ def _admin(argv):
         fail("%s failed (exit %d): %s" % (" ".join(argv), r.returncode, r.stderr.strip()))
 
 
+STUB_MARKER = "# temporary: written by postern tests/e2e/lib.py, removed at the end of the run"
+
+
+def builtin_config_dir():
+    """builtin_config_dir - DEF_CONFIG_DIR that the binaries were built with."""
+    try:
+        with open(os.path.join(BUILD, "include", "postern_paths.h")) as f:
+            m = re.search(r'#define DEF_CONFIG_DIR "([^"]+)"', f.read())
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "/etc/postern"
+
+
 class Session:
     """Per-run state: the test accounts and the home links that point at instances.
 
@@ -227,6 +242,8 @@ class Session:
         self.users = {}
         self.created_users = []
         self.created_groups = []
+        self.made_config_dir = False
+        self.made_config_file = False
 
     def link(self, name):
         return os.path.join(self.dir, "home", name)
@@ -267,9 +284,40 @@ class Session:
             pass
         os.symlink(target, link)
 
+    def allow_config_dir(self, etc):
+        """allow_config_dir - list etc in the built-in main.cf's alternate_config_directories.
+
+        A setgid postdrop run by an ordinary user accepts -c DIR only when
+        the built-in main.cf lists DIR (as Postfix does).  When that file is
+        missing (a build host) we write a stub naming only this instance and
+        remove it at the end; a real installation's file is never touched,
+        and then the test is skipped.
+        """
+        cf_dir = builtin_config_dir()
+        cf = os.path.join(cf_dir, "main.cf")
+        if os.path.exists(cf) and not self.made_config_file:
+            with open(cf, errors="replace") as f:
+                if f.readline().strip() != STUB_MARKER:
+                    raise Skip("%s exists (an installed postern); root mode would have to edit "
+                               "its alternate_config_directories" % cf)
+        if not os.path.isdir(cf_dir):
+            os.makedirs(cf_dir, 0o755)
+            self.made_config_dir = cf_dir
+        with open(cf, "w") as f:
+            f.write("%s\nalternate_config_directories = %s\n" % (STUB_MARKER, etc))
+        os.chmod(cf, 0o644)
+        self.made_config_file = cf
+
     def close(self):
-        """close - remove the accounts and groups of this run."""
+        """close - remove the accounts, groups and config stub of this run."""
         problems = []
+        if self.made_config_file:
+            os.unlink(self.made_config_file)
+        if self.made_config_dir:
+            try:
+                os.rmdir(self.made_config_dir)
+            except OSError as e:
+                problems.append("rmdir %s: %s" % (self.made_config_dir, e))
         for name in self.created_users:
             r = subprocess.run(["userdel", name], capture_output=True, text=True, timeout=60)
             if r.returncode not in (0, 6):
@@ -510,6 +558,7 @@ class Instance:
         self.command_dir = SBIN
         if self.mode == "root":
             self._setup_bin()
+            self.session.allow_config_dir(self.etc)
 
     def _setup_bin(self):
         """_setup_bin - D/bin: setgid copies of postdrop/postqueue, links to the rest."""
@@ -778,11 +827,12 @@ class Instance:
     def read_mailbox(self, fmt, acct=None):
         return self.read_maildir(acct) if fmt == "maildir" else self.read_mbox(acct)
 
-    def queue_files(self, queues=QUEUES):
-        """queue_files - {queue: [file names]} for the non-empty queues."""
+    def queue_files(self, queues=QUEUES, temporary=False):
+        """queue_files - {queue: [names]} of queue files (or, temporary=True, of *.tmp files)."""
         out = {}
         for q in queues:
-            for root, _dirs, files in os.walk(os.path.join(self.queue, q)):
+            for _root, _dirs, files in os.walk(os.path.join(self.queue, q)):
+                files = [f for f in files if f.endswith(".tmp") == temporary]
                 if files:
                     out.setdefault(q, []).extend(files)
         return out

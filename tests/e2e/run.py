@@ -93,7 +93,7 @@ def run_one(name, fn, mode, session, remaining, keep):
             notes = inst.close() + inst.notes
         except Exception:
             notes = ["stopping the instance failed: " + traceback.format_exc()]
-        if status == "FAIL":
+        if status == "FAIL" and "--- last " not in message:
             message += "\n" + inst.log_tail(25)
     directory = inst.dir if inst is not None else None
     if directory and (status == "FAIL" or keep):

@@ -53,10 +53,12 @@ def test_config_errors(inst):
     r = inst.postern("check")
     if "frobnicate_level" not in r.text:
         problems.append("unknown parameter not reported by postern check:\n%s" % r.describe())
+    # With the good file back, start works and check is clean.
     inst.write_file("etc/main.cf", good)
+    inst.start()
     r = inst.postern("check")
-    if r.rc != 0:
-        problems.append("postern check of a good main.cf: %s" % r.describe())
+    if r.rc != 0 or r.text.strip().count("\n") > 2:
+        problems.append("postern check of a good, running instance: %s" % r.describe())
     lib.check(not problems, "\n".join(problems))
 
 

@@ -70,6 +70,9 @@ def test_kill9_500(inst):
     counts = lib.count_ids(inst.read_maildir())
     missing = [i for i in ids if i not in counts]
     lib.check(not missing, "%d accepted messages never arrived: %s" % (len(missing), missing[:10]))
+    litter = inst.queue_files(temporary=True)
+    if litter:
+        inst.notes.append("temporary files left in the queue: %s" % litter)
     dups = sorted(i for i, n in counts.items() if n > 1)
     if dups:
         inst.notes.append("%d messages delivered more than once (allowed): %s" %

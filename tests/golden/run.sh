@@ -36,5 +36,34 @@ for in in "$here"/*.in; do
         fail=$((fail + 1))
     fi
 done
+# check_output NAME COMMAND... - run a command, compare with NAME.ref
+check_output() {
+    name=$1
+    shift
+    (cd "$tmp" && TZ=UTC "$@" > "$tmp/$name.out" 2>&1; echo "exit status $?" >> "$tmp/$name.out")
+    [ $regen = 1 ] && cp "$tmp/$name.out" "$here/$name.ref"
+    if cmp -s "$here/$name.ref" "$tmp/$name.out"; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $name"
+        diff -u "$here/$name.ref" "$tmp/$name.out" | head -40
+        fail=$((fail + 1))
+    fi
+}
+
+# postqueue: a private instance whose queue is laid out by showq.spec.
+postqueue=$(dirname "$postcat")/postqueue
+mkdir -p "$tmp/etc" "$tmp/q"
+for q in maildrop incoming active deferred hold defer bounce trace; do mkdir -p "$tmp/q/$q"; done
+printf 'queue_directory = %s/q\n' "$tmp" > "$tmp/etc/main.cf"
+check_output showq_empty "$postqueue" -c "$tmp/etc" -p
+grep -v '^#' "$here/showq.spec" | while read -r queue id desc log; do
+    python3 "$here/mkqueue.py" "$here/$desc" > "$tmp/q/$queue/$id"
+    [ -n "$log" ] && cp "$here/$log" "$tmp/q/defer/$id"
+done
+check_output showq_p "$postqueue" -c "$tmp/etc" -p
+check_output showq_j "$postqueue" -c "$tmp/etc" -j
+check_output showq_bad_option "$postqueue" -c "$tmp/etc" -p -j
+
 echo "golden: $pass passed, $fail failed"
 [ $fail = 0 ]

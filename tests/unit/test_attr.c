@@ -73,6 +73,7 @@ static VSTREAM *reader_on(const char *bytes, ssize_t len)
     return r;
 }
 
+/* test_roundtrip - print and scan lists of every type, with ATTR_FLAG_MORE */
 START_TEST(test_roundtrip)
 {
     VSTREAM *a;
@@ -150,6 +151,7 @@ static const struct scan_case {
      "", ""},
 };
 
+/* test_scan_cases - scan one byte string as { a int, b str } */
 START_TEST(test_scan_cases)
 {
     const struct scan_case *tc = scan_cases + _i;
@@ -173,6 +175,7 @@ START_TEST(test_scan_cases)
 }
 END_TEST
 
+/* test_long_name - a name longer than ATTR_NAME_MAX is refused */
 START_TEST(test_long_name)
 {
     VSTRING *bytes = vstring_alloc(200);
@@ -191,6 +194,7 @@ START_TEST(test_long_name)
 }
 END_TEST
 
+/* test_value_limit - a value longer than ATTR_VALUE_MAX is refused on both ends */
 START_TEST(test_value_limit)
 {
     char *big = mymalloc(ATTR_VALUE_MAX + 2);
@@ -227,6 +231,7 @@ START_TEST(test_value_limit)
 }
 END_TEST
 
+/* test_scan_table - read whole lists into a hash table */
 START_TEST(test_scan_table)
 {
     VSTREAM *r = reader_on(Q("x\0" "1\0" "y\0" "two\0" "\0"));

@@ -55,6 +55,7 @@ static void teardown(void)
     msg_output_reset();
 }
 
+/* test_append_read - append two entries and read them back */
 START_TEST(test_append_read)
 {
     RECIPIENT rcpt;
@@ -120,6 +121,7 @@ static const struct read_case {
     {"good then cut", "recipient=a@b\n\nrecipient=c", {1, -1, 9}},
 };
 
+/* test_read_cases - read one hand-written log, good or malformed */
 START_TEST(test_read_cases)
 {
     const struct read_case *tc = read_cases + _i;

@@ -121,6 +121,7 @@ static void read_announcement(VSTREAM *qmgr)
     vstring_free(proto);
 }
 
+/* test_exchange - a full request and answer between qmgr and an agent */
 START_TEST(test_exchange)
 {
     VSTREAM *qmgr;
@@ -168,6 +169,7 @@ START_TEST(test_exchange)
 }
 END_TEST
 
+/* test_missing_file - the agent defers everything when the queue file is gone */
 START_TEST(test_missing_file)
 {
     VSTREAM *qmgr;
@@ -209,6 +211,7 @@ static const struct bad_request {
     {"bad recipient offset", "active", TEST_ID, 10, 1, 1, -5},
 };
 
+/* test_bad_requests - the agent refuses one malformed request */
 START_TEST(test_bad_requests)
 {
     const struct bad_request *tc = bad_requests + _i;
@@ -253,6 +256,7 @@ static const struct bad_answer {
     {"no final status", 100, 0, "2.0.0", "delivered", 0},
 };
 
+/* test_bad_answers - qmgr refuses one malformed answer */
 START_TEST(test_bad_answers)
 {
     const struct bad_answer *tc = bad_answers + _i;

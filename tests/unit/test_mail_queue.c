@@ -105,6 +105,7 @@ static const struct id_case {
     {"0000000000z11111111111111111111111111111", 1},  /* 40 characters */
 };
 
+/* test_id_ok - one good or malformed queue ID */
 START_TEST(test_id_ok)
 {
     ck_assert_msg(mail_queue_id_ok(id_cases[_i].id) == id_cases[_i].ok, "%s", id_cases[_i].id);
@@ -119,6 +120,7 @@ static const struct name_case {
     {"../etc", 0},   {"a/b", 0},      {"Hold", 0},      {"x y", 0},
 };
 
+/* test_name_ok - one good or malformed queue name */
 START_TEST(test_name_ok)
 {
     ck_assert_msg(mail_queue_name_ok(name_cases[_i].name) == name_cases[_i].ok, "%s",
@@ -139,6 +141,7 @@ static const struct make_case {
     {4102444800L, 500000, 77}, /* year 2100 */
 };
 
+/* test_id_make - made IDs pass the check, decode and sort by time */
 START_TEST(test_id_make)
 {
     VSTRING *id = vstring_alloc(10);
@@ -166,6 +169,7 @@ START_TEST(test_id_make)
 }
 END_TEST
 
+/* test_enter_commit - enter, commit, rename, open and remove a queue file */
 START_TEST(test_enter_commit)
 {
     VSTRING *id = vstring_alloc(10);
@@ -209,6 +213,7 @@ START_TEST(test_enter_commit)
 }
 END_TEST
 
+/* test_abort_and_failures - abort and failed commits leave nothing behind */
 START_TEST(test_abort_and_failures)
 {
     VSTRING *id = vstring_alloc(10);
@@ -237,6 +242,7 @@ START_TEST(test_abort_and_failures)
 }
 END_TEST
 
+/* test_unique - many queue files get distinct IDs */
 START_TEST(test_unique)
 {
     VSTRING *id = vstring_alloc(10);

@@ -48,37 +48,40 @@ static const TEST_CASE cases[] = {
     {"basic", {"-f", "jo@example.org", "-F", "Jo", "a@x, b@y", NULL},
      "Subject: s\r\n\r\nline1\r\n.\r\nnot read\n", 0, 0,
      "U Jo\nG 0\nF jo@example.org\nR a@x\nR b@y\nM \nN Subject: s\nN \nN line1\nX \nE \n"},
-    {"-i keeps the dot", {"-i", "-f", "<>", "a@x", NULL}, "x\n.\ny", 0, 0,
+    {"-i keeps the dot", {"-F", "", "-i", "-f", "<>", "a@x", NULL}, "x\n.\ny", 0, 0,
      "G 0\nF \nR a@x\nM \nN x\nN .\nN y\nX \nE \n"},
-    {"-oi keeps the dot", {"-oi", "-oem", "-f", "j", "a@x", NULL}, ".\n", 0, 0,
+    {"-oi keeps the dot", {"-F", "", "-oi", "-oem", "-f", "j", "a@x", NULL}, ".\n", 0, 0,
      "G 0\nF j\nR a@x\nM \nN .\nX \nE \n"},
-    {"-t without recipients", {"-t", "-f", "j", NULL}, "To: a@x\n\nb\n", 0, 0,
+    {"-t without recipients", {"-F", "", "-t", "-f", "j", NULL}, "To: a@x\n\nb\n", 0, 0,
      "G 1\nF j\nM \nN To: a@x\nN \nN b\nX \nE \n"},
-    {"From line dropped", {"-f", "j", "a@x", NULL}, "From j Mon Jan  1 00:00:00 2024\nS: x\n", 0,
+    {"From line dropped", {"-F", "", "-f", "j", "a@x", NULL}, "From j Mon Jan  1 00:00:00 2024\nS: x\n", 0,
      0, "G 0\nF j\nR a@x\nM \nN S: x\nX \nE \n"},
-    {"8-bit and NUL kept", {"-f", "j", "a@x", NULL}, "\xe9t\xe9\n\0z\n", 8, 0,
+    {"8-bit and NUL kept", {"-F", "", "-f", "j", "a@x", NULL}, "\xe9t\xe9\n\0z\n", 7, 0,
      "G 0\nF j\nR a@x\nM \nN \xe9t\xe9\nN \\0z\nX \nE \n"},
-    {"quoted local part", {"-f", "\"a b\"@x", "\"c d\"@y", NULL}, "", 0, 0,
+    {"quoted local part", {"-F", "", "-f", "\"a b\"@x", "\"c d\"@y", NULL}, "", 0, 0,
      "G 0\nF a b@x\nR c d@y\nM \nX \nE \n"},
     {"no recipients", {"-f", "j", NULL}, "x\n", 0, EX_USAGE, NULL},
+    {"-t, no destination header", {"-t", "-f", "j", NULL}, "Subject: x\nX: To: y\n\nTo: a@x\n", 0,
+     EX_DATAERR, NULL},
+    {"-t, folded Resent-Cc", {"-F", "", "-t", "-f", "j", NULL}, "Subject: x\n y\nResent-Cc :\n a\n",
+     0, 0, "G 1\nF j\nM \nN Subject: x\nN  y\nN Resent-Cc :\nN  a\nX \nE \n"},
     {"bad option", {"-bs", NULL}, "", 0, EX_USAGE, NULL},
-    {"too big", {"-f", "j", "a@x", NULL},
-     "0123456789012345678901234567890123456789012345678901234567890123456789\n", 0, EX_DATAERR,
-     NULL},
 };
 
-/* test_write - write a file */
-static void test_write(const char *name, const char *text)
+/* test_write - write a file (before the tests run: no assertions) */
+static int test_write(const char *name, const char *text)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
+    int ret = -1;
 
     vstring_sprintf(path, "%s/%s", test_dir, name);
-    fp = vstream_fopen(STR(path), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ck_assert_ptr_nonnull(fp);
-    vstream_fputs(text, fp);
-    ck_assert_int_eq(vstream_fclose(fp), 0);
+    if ((fp = vstream_fopen(STR(path), O_WRONLY | O_CREAT | O_TRUNC, 0644)) != NULL) {
+        vstream_fputs(text, fp);
+        ret = vstream_fclose(fp) == 0 ? 0 : -1;
+    }
     vstring_free(path);
+    return (ret);
 }
 
 /* test_spawn - run a program with input; return its exit status */
@@ -232,6 +235,25 @@ START_TEST(test_long_line)
 }
 END_TEST
 
+/* test_too_big - a message over message_size_limit is refused */
+START_TEST(test_too_big)
+{
+    VSTRING *input = vstring_alloc(1000);
+    VSTRING *sendmail = vstring_alloc(100);
+    char *argv[] = {NULL, "-C", test_dir, "-f", "j", "a@x", NULL};
+    int i;
+
+    for (i = 0; i < 40; i++)
+        vstring_strcat(input, "0123456789012345678901234567890123456789012345678\n");
+    vstring_sprintf(sendmail, "%s/sendmail", sbin_dir);
+    argv[0] = STR(sendmail);
+    ck_assert_int_eq(test_spawn(argv, STR(input), LEN(input)), EX_DATAERR);
+    ck_assert_ptr_null(test_maildrop_file());
+    vstring_free(input);
+    vstring_free(sendmail);
+}
+END_TEST
+
 /* test_postdrop_malformed - postdrop refuses bad record streams, leaves nothing */
 START_TEST(test_postdrop_malformed)
 {
@@ -274,6 +296,7 @@ static Suite *sendmail_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, test_sendmail, 0, (int) (sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_long_line);
+    tcase_add_test(tc, test_too_big);
     tcase_add_test(tc, test_postdrop_malformed);
     suite_add_tcase(s, tc);
     return (s);
@@ -286,6 +309,7 @@ static int test_setup(const char *argv0)
     char *slash;
     VSTRING *text = vstring_alloc(100);
     VSTRING *path = vstring_alloc(100);
+    int ret;
 
     if (realpath(argv0, resolved) == NULL)
         return (-1);
@@ -305,11 +329,11 @@ static int test_setup(const char *argv0)
     vstring_strcat(path, "/maildrop");
     mkdir(STR(path), 0755);
     vstring_sprintf(text, "queue_directory = %s/queue\ncommand_directory = %s\n"
-                    "line_length_limit = 256\nmessage_size_limit = 50\n", test_dir, sbin_dir);
-    test_write("main.cf", STR(text));
+                    "line_length_limit = 256\nmessage_size_limit = 1500\n", test_dir, sbin_dir);
+    ret = test_write("main.cf", STR(text));
     vstring_free(text);
     vstring_free(path);
-    return (0);
+    return (ret);
 }
 
 /* main - run the suite; non-zero exit status on failure */

@@ -68,6 +68,7 @@ static VSTREAM *open_bytes(const char *bytes, ssize_t len)
 
 static const ssize_t roundtrip_lengths[] = {0, 1, 127, 128, 16383, 16384, 2 * 1024 * 1024};
 
+/* test_roundtrip - write records of one length class and read them back */
 START_TEST(test_roundtrip)
 {
     ssize_t len = roundtrip_lengths[_i];
@@ -119,6 +120,7 @@ static const struct malformed_case {
     {"non-minimal varint", "N\203\000abc", 6, 0, REC_TYPE_NORM, ""},
 };
 
+/* test_malformed - rec_get on one malformed input */
 START_TEST(test_malformed)
 {
     const struct malformed_case *tc = malformed_cases + _i;
@@ -144,7 +146,7 @@ END_TEST
 static void write_envelope(VSTREAM *fp, off_t *offsets)
 {
     int i;
-    char addr[20];
+    char addr[64];
 
     rec_fputs(fp, REC_TYPE_FROM, "sender@example.com");
     for (i = 0; i < 3; i++) {
@@ -155,6 +157,7 @@ static void write_envelope(VSTREAM *fp, off_t *offsets)
     }
 }
 
+/* test_put_type - mark recipients done in place while writing and reading */
 START_TEST(test_put_type)
 {
     VSTREAM *fp = open_bytes("", 0);
@@ -187,6 +190,7 @@ START_TEST(test_put_type)
 }
 END_TEST
 
+/* test_put_at - rewrite the SIZE record in place */
 START_TEST(test_put_at)
 {
     VSTREAM *fp = open_bytes("", 0);
@@ -215,6 +219,7 @@ START_TEST(test_put_at)
 }
 END_TEST
 
+/* test_type_names - record type names and classes */
 START_TEST(test_type_names)
 {
     ck_assert_str_eq(rec_type_name(REC_TYPE_FROM), "sender");
