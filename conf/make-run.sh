@@ -51,7 +51,7 @@ cat > "$ETC/master.cf" <<'EOT'
 # Private postern instance made by "make run" (conf/make-run.sh).
 # service type  private unpriv  chroot  wakeup  maxproc command + args
 pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  -       -       n       -       0       cleanup
+cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
 bounce    unix  -       -       n       -       0       bounce
 defer     unix  -       -       n       -       0       bounce

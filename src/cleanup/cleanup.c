@@ -20,8 +20,9 @@
  *
  *	Transformations: envelope addresses get @$myorigin and .$mydomain
  *	(cleanup_addr.c); duplicate recipients are dropped; headers named
- *	in message_drop_headers are removed; a local submission gets a
- *	Received: header and the missing Message-Id:, Date: and From:
+ *	in message_drop_headers are removed; a local submission (and a
+ *	notification from bounce) gets a Received: header and the missing
+ *	Message-Id:, Date: and From:
  *	(cleanup_message.c); with sendmail -t the recipients come from
  *	To:, Cc: and Bcc:; always_bcc gets a copy of every message.
  *
@@ -64,13 +65,15 @@
 #include "cleanup.h"
 
 /* cleanup_record_limit - the longest record that a client may send */
-static ssize_t cleanup_record_limit(void)
+static ssize_t
+cleanup_record_limit(void)
 {
-    return ((ssize_t) var_line_length_limit + 2 * MAIL_ADDR_MAX);
+    return ((ssize_t)var_line_length_limit + 2 * MAIL_ADDR_MAX);
 }
 
 /* cleanup_read_message - read records until END or an I/O error */
-static int cleanup_read_message(VSTREAM *client, CLEANUP_STATE *state)
+static int
+cleanup_read_message(VSTREAM *client, CLEANUP_STATE *state)
 {
     VSTRING *buf = vstring_alloc(1000);
     int type;
@@ -86,7 +89,8 @@ static int cleanup_read_message(VSTREAM *client, CLEANUP_STATE *state)
 }
 
 /* cleanup_log_reject - log why a message was not queued */
-static void cleanup_log_reject(CLEANUP_STATE *state, int status)
+static void
+cleanup_log_reject(CLEANUP_STATE *state, int status)
 {
     if (status & (CLEANUP_STAT_WRITE | CLEANUP_STAT_BAD))
         return;
@@ -95,7 +99,8 @@ static void cleanup_log_reject(CLEANUP_STATE *state, int status)
 }
 
 /* cleanup_reply - tell the client what became of the message */
-static void cleanup_reply(VSTREAM *client, int status, const char *reason)
+static void
+cleanup_reply(VSTREAM *client, int status, const char *reason)
 {
     attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status),
                SEND_ATTR_STR(MAIL_ATTR_WHY, reason), ATTR_TYPE_END);
@@ -104,7 +109,8 @@ static void cleanup_reply(VSTREAM *client, int status, const char *reason)
 }
 
 /* cleanup_handshake - announce, create the queue file, exchange ID and flags */
-static VSTREAM *cleanup_handshake(VSTREAM *client, VSTRING *id, int *flags)
+static VSTREAM *
+cleanup_handshake(VSTREAM *client, VSTRING *id, int *flags)
 {
     VSTREAM *dst;
 
@@ -113,9 +119,9 @@ static VSTREAM *cleanup_handshake(VSTREAM *client, VSTRING *id, int *flags)
     if ((dst = mail_queue_enter(MAIL_QUEUE_INCOMING, MAIL_QUEUE_FILE_MODE, id)) == NULL)
         return (NULL);
     attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_QUEUEID, STR(id)), ATTR_TYPE_END);
-    if (vstream_fflush(client) == VSTREAM_EOF
-        || attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_FLAGS, flags),
-                     ATTR_TYPE_END) != 1) {
+    if (vstream_fflush(client) == VSTREAM_EOF ||
+        attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_FLAGS, flags), ATTR_TYPE_END) !=
+            1) {
         msg_warn("%s: lost connection with the client before the message", STR(id));
         mail_queue_abort(dst, MAIL_QUEUE_INCOMING, STR(id));
         return (NULL);
@@ -124,7 +130,8 @@ static VSTREAM *cleanup_handshake(VSTREAM *client, VSTRING *id, int *flags)
 }
 
 /* cleanup_service - receive one message */
-static void cleanup_service(VSTREAM *client, const char *service, char **argv)
+static void
+cleanup_service(VSTREAM *client, const char *service, char **argv)
 {
     VSTRING *id = vstring_alloc(MAIL_QUEUE_ID_MAX);
     CLEANUP_STATE *state;
@@ -132,8 +139,8 @@ static void cleanup_service(VSTREAM *client, const char *service, char **argv)
     int flags = 0;
     int status;
 
-    (void) service;
-    (void) argv;
+    (void)service;
+    (void)argv;
     if ((dst = cleanup_handshake(client, id, &flags)) == NULL) {
         vstring_free(id);
         return;
@@ -155,17 +162,18 @@ static void cleanup_service(VSTREAM *client, const char *service, char **argv)
         mail_queue_abort(dst, MAIL_QUEUE_INCOMING, STR(id));
         cleanup_log_reject(state, status);
     } else {
-        (void) vstream_fclose(dst);
+        (void)vstream_fclose(dst);
     }
     cleanup_reply(client, status, status ? STR(state->reason) : "");
     if (status == CLEANUP_STAT_OK)
-        (void) mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING);
+        (void)mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING);
     cleanup_state_free(state);
     vstring_free(id);
 }
 
 /* main - the cleanup daemon */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     single_server_main(argc, argv, cleanup_service, MAIL_SERVER_END);
 }

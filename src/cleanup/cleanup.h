@@ -73,36 +73,36 @@ typedef enum CLEANUP_HDR_KIND {
 } CLEANUP_HDR_KIND;
 
 typedef struct CLEANUP_STATE {
-    VSTREAM *dst;          /* queue file being written (not owned) */
+    VSTREAM *dst; /* queue file being written (not owned) */
     char *queue_id;
-    int flags;             /* CLEANUP_FLAG_* from the client */
-    int errs;              /* CLEANUP_STAT_* bits */
-    VSTRING *reason;       /* text for the client when errs != 0 */
+    int flags;       /* CLEANUP_FLAG_* from the client */
+    int errs;        /* CLEANUP_STAT_* bits */
+    VSTRING *reason; /* text for the client when errs != 0 */
     CLEANUP_STAGE stage;
-    VSTRING *temp;         /* scratch */
+    VSTRING *temp; /* scratch */
     /* Envelope. */
     long arrival_sec;
     long arrival_usec;
     int time_seen;
     char *fullname;
-    char *sender;          /* canonical, internal form; NULL before FROM */
-    char *uid;             /* "uid" attribute: the submitting user */
-    char *orig_rcpt;       /* ORCP waiting for its RCPT */
-    long rcpt_count;       /* RCPT records written */
-    char *first_rcpt;      /* for log lines */
-    HTABLE *dups;          /* duplicate filter */
+    char *sender;     /* canonical, internal form; NULL before FROM */
+    char *uid;        /* "uid" attribute: the submitting user */
+    char *orig_rcpt;  /* ORCP waiting for its RCPT */
+    long rcpt_count;  /* RCPT records written */
+    char *first_rcpt; /* for log lines */
+    HTABLE *dups;     /* duplicate filter */
     /* Content. */
-    VSTRING *header;       /* logical header being collected, lines end in \n */
-    int at_line_start;     /* next content record starts a physical line */
-    int header_truncated;  /* header_size_limit hit for this header */
+    VSTRING *header;      /* logical header being collected, lines end in \n */
+    int at_line_start;    /* next content record starts a physical line */
+    int header_truncated; /* header_size_limit hit for this header */
     int hop_count;
-    int headers_seen;      /* CLEANUP_HDR_* */
-    int resent;            /* a Resent- header was seen */
+    int headers_seen; /* CLEANUP_HDR_* */
+    int resent;       /* a Resent- header was seen */
     int message_id_logged;
-    ARGV *extract_plain;   /* from To/Cc/Bcc (sendmail -t) */
-    ARGV *extract_resent;  /* from Resent-To/Cc/Bcc */
-    ARGV *extracted;       /* recipients to write after XTRA */
-    long content_length;   /* bytes of content, newlines included */
+    ARGV *extract_plain;  /* from To/Cc/Bcc (sendmail -t) */
+    ARGV *extract_resent; /* from Resent-To/Cc/Bcc */
+    ARGV *extracted;      /* recipients to write after XTRA */
+    long content_length;  /* bytes of content, newlines included */
     /* Fixed-width records rewritten at the end. */
     off_t size_offset;
     off_t mesg_offset;

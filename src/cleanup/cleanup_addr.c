@@ -31,13 +31,15 @@
 #include <strings.h>
 
 /* cleanup_addr_dot_mydomain - is append_dot_mydomain on */
-static int cleanup_addr_dot_mydomain(void)
+static int
+cleanup_addr_dot_mydomain(void)
 {
     return (var_append_dot_mydomain != NULL && strcasecmp(var_append_dot_mydomain, "yes") == 0);
 }
 
 /* cleanup_addr_canon - canonical internal form of an address */
-VSTRING *cleanup_addr_canon(VSTRING *result, const char *addr)
+VSTRING *
+cleanup_addr_canon(VSTRING *result, const char *addr)
 {
     char *at;
     ssize_t at_offset;
@@ -55,14 +57,15 @@ VSTRING *cleanup_addr_canon(VSTRING *result, const char *addr)
     if (LEN(result) > at_offset + 1 && STR(result)[LEN(result) - 1] == '.')
         vstring_truncate(result, LEN(result) - 1);
     at = STR(result) + at_offset;
-    if (at[1] != 0 && at[1] != '[' && strchr(at + 1, '.') == NULL
-        && cleanup_addr_dot_mydomain() && var_mydomain != NULL && *var_mydomain)
+    if (at[1] != 0 && at[1] != '[' && strchr(at + 1, '.') == NULL && cleanup_addr_dot_mydomain() &&
+        var_mydomain != NULL && *var_mydomain)
         vstring_sprintf_append(result, ".%s", var_mydomain);
     return (result);
 }
 
 /* cleanup_addr_sender - record the canonical envelope sender */
-void cleanup_addr_sender(CLEANUP_STATE *state, const char *addr)
+void
+cleanup_addr_sender(CLEANUP_STATE *state, const char *addr)
 {
     cleanup_addr_canon(state->temp, addr);
     myfree(state->sender);
@@ -71,7 +74,8 @@ void cleanup_addr_sender(CLEANUP_STATE *state, const char *addr)
 }
 
 /* cleanup_addr_duplicate - true when the recipient was seen already */
-static int cleanup_addr_duplicate(CLEANUP_STATE *state, const char *addr)
+static int
+cleanup_addr_duplicate(CLEANUP_STATE *state, const char *addr)
 {
     if (var_duplicate_filter_limit <= 0)
         return (0);
@@ -83,7 +87,8 @@ static int cleanup_addr_duplicate(CLEANUP_STATE *state, const char *addr)
 }
 
 /* cleanup_addr_recipient - write one canonical recipient */
-void cleanup_addr_recipient(CLEANUP_STATE *state, const char *orig, const char *addr)
+void
+cleanup_addr_recipient(CLEANUP_STATE *state, const char *orig, const char *addr)
 {
     VSTRING *canon = vstring_alloc(100);
 
@@ -106,7 +111,8 @@ void cleanup_addr_recipient(CLEANUP_STATE *state, const char *orig, const char *
 }
 
 /* cleanup_addr_extracted - remember a recipient found in the header */
-void cleanup_addr_extracted(CLEANUP_STATE *state, const char *addr)
+void
+cleanup_addr_extracted(CLEANUP_STATE *state, const char *addr)
 {
-    argv_add(state->extracted, addr, (char *) NULL);
+    argv_add(state->extracted, addr, (char *)NULL);
 }

@@ -35,7 +35,8 @@
 #define BAD_PROTOCOL_TEXT "internal protocol error"
 
 /* cleanup_bad_record - report a record that does not belong here */
-static void cleanup_bad_record(CLEANUP_STATE *state, int type, const char *where)
+static void
+cleanup_bad_record(CLEANUP_STATE *state, int type, const char *where)
 {
     msg_warn("%s: unexpected record type %s in the %s", state->queue_id, rec_type_name(type),
              where);
@@ -43,9 +44,10 @@ static void cleanup_bad_record(CLEANUP_STATE *state, int type, const char *where
 }
 
 /* cleanup_text_ok - a text record must not hold NUL bytes */
-static int cleanup_text_ok(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+static int
+cleanup_text_ok(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
-    if (memchr(data, 0, (size_t) len) == NULL)
+    if (memchr(data, 0, (size_t)len) == NULL)
         return (1);
     msg_warn("%s: NUL byte in %s record", state->queue_id, rec_type_name(type));
     cleanup_state_error(state, CLEANUP_STAT_BAD, BAD_PROTOCOL_TEXT);
@@ -53,7 +55,8 @@ static int cleanup_text_ok(CLEANUP_STATE *state, int type, const char *data, ssi
 }
 
 /* cleanup_time - start the file with SIZE and TIME */
-static void cleanup_time(CLEANUP_STATE *state, int type, const char *data)
+static void
+cleanup_time(CLEANUP_STATE *state, int type, const char *data)
 {
     char *copy;
     char *cp;
@@ -68,8 +71,8 @@ static void cleanup_time(CLEANUP_STATE *state, int type, const char *data)
         cp = copy = mystrdup(data);
         sec = mystrtok(&cp, " ");
         usec = mystrtok(&cp, " ");
-        if (sec != NULL && parse_long(sec, &s) == 0 && s > 0
-            && (usec == NULL || (parse_long(usec, &u) == 0 && u >= 0 && u < 1000000))) {
+        if (sec != NULL && parse_long(sec, &s) == 0 && s > 0 &&
+            (usec == NULL || (parse_long(usec, &u) == 0 && u >= 0 && u < 1000000))) {
             state->arrival_sec = s;
             state->arrival_usec = u;
         }
@@ -80,7 +83,8 @@ static void cleanup_time(CLEANUP_STATE *state, int type, const char *data)
 }
 
 /* cleanup_attr - one named attribute of the envelope */
-static void cleanup_attr(CLEANUP_STATE *state, const char *data)
+static void
+cleanup_attr(CLEANUP_STATE *state, const char *data)
 {
     const char *eq = strchr(data, '=');
 
@@ -89,7 +93,8 @@ static void cleanup_attr(CLEANUP_STATE *state, const char *data)
         cleanup_state_error(state, CLEANUP_STAT_BAD, BAD_PROTOCOL_TEXT);
         return;
     }
-    if ((size_t) (eq - data) == strlen(MAIL_ATTR_UID) && strncmp(data, MAIL_ATTR_UID, eq - data) == 0) {
+    if ((size_t)(eq - data) == strlen(MAIL_ATTR_UID) &&
+        strncmp(data, MAIL_ATTR_UID, eq - data) == 0) {
         if (!alldig(eq + 1))
             return;
         myfree(state->uid);
@@ -99,7 +104,8 @@ static void cleanup_attr(CLEANUP_STATE *state, const char *data)
 }
 
 /* cleanup_envelope - one record of the envelope segment */
-static void cleanup_envelope(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+static void
+cleanup_envelope(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     if (!cleanup_text_ok(state, type, data, len))
         return;
@@ -155,7 +161,8 @@ static void cleanup_envelope(CLEANUP_STATE *state, int type, const char *data, s
 }
 
 /* cleanup_extracted - one record after XTRA */
-static void cleanup_extracted(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+static void
+cleanup_extracted(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     if (type == REC_TYPE_END) {
         state->stage = CLEANUP_STAGE_DONE;
@@ -176,7 +183,8 @@ static void cleanup_extracted(CLEANUP_STATE *state, int type, const char *data, 
 }
 
 /* cleanup_record - take one record from the client */
-void cleanup_record(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+void
+cleanup_record(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     switch (state->stage) {
     case CLEANUP_STAGE_ENVELOPE:
@@ -204,7 +212,8 @@ void cleanup_record(CLEANUP_STATE *state, int type, const char *data, ssize_t le
 }
 
 /* cleanup_finish - write the trailer after END; return the error bits */
-int cleanup_finish(CLEANUP_STATE *state)
+int
+cleanup_finish(CLEANUP_STATE *state)
 {
     ssize_t i;
 

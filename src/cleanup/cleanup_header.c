@@ -60,14 +60,15 @@ static const struct {
 #define RESENT_PREFIX_LEN (sizeof(RESENT_PREFIX) - 1)
 
 /* cleanup_header_name_len - length of the field name that starts a header */
-ssize_t cleanup_header_name_len(const char *line, ssize_t len)
+ssize_t
+cleanup_header_name_len(const char *line, ssize_t len)
 {
     ssize_t n = 0;
     ssize_t i;
     unsigned char ch;
 
     while (n < len) {
-        ch = (unsigned char) line[n];
+        ch = (unsigned char)line[n];
         if (ch == ':' || ch <= ' ' || ch >= 127)
             break;
         n++;
@@ -75,27 +76,30 @@ ssize_t cleanup_header_name_len(const char *line, ssize_t len)
     if (n == 0)
         return (0);
     for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-        /* obsolete syntax: white space before the colon */ ;
+        /* obsolete syntax: white space before the colon */;
     return (i < len && line[i] == ':' ? n : 0);
 }
 
 /* cleanup_header_kind - classify a header name */
-CLEANUP_HDR_KIND cleanup_header_kind(const char *name, ssize_t len)
+CLEANUP_HDR_KIND
+cleanup_header_kind(const char *name, ssize_t len)
 {
     size_t i;
 
     for (i = 0; i < sizeof(cleanup_header_table) / sizeof(cleanup_header_table[0]); i++) {
-        if ((ssize_t) strlen(cleanup_header_table[i].name) == len
-            && strncasecmp(cleanup_header_table[i].name, name, (size_t) len) == 0)
+        if ((ssize_t)strlen(cleanup_header_table[i].name) == len &&
+            strncasecmp(cleanup_header_table[i].name, name, (size_t)len) == 0)
             return (cleanup_header_table[i].kind);
     }
-    if (len > (ssize_t) RESENT_PREFIX_LEN && strncasecmp(name, RESENT_PREFIX, RESENT_PREFIX_LEN) == 0)
+    if (len > (ssize_t)RESENT_PREFIX_LEN &&
+        strncasecmp(name, RESENT_PREFIX, RESENT_PREFIX_LEN) == 0)
         return (CLEANUP_KIND_RESENT_OTHER);
     return (CLEANUP_KIND_OTHER);
 }
 
 /* cleanup_header_dropped - is this header listed in message_drop_headers */
-int cleanup_header_dropped(const char *name, ssize_t len)
+int
+cleanup_header_dropped(const char *name, ssize_t len)
 {
     char *saved = mystrdup(var_message_drop_headers);
     char *cp = saved;
@@ -103,19 +107,21 @@ int cleanup_header_dropped(const char *name, ssize_t len)
     int found = 0;
 
     while (!found && (item = mystrtok(&cp, ", \t\r\n")) != NULL)
-        found = ((ssize_t) strlen(item) == len && strncasecmp(item, name, (size_t) len) == 0);
+        found = ((ssize_t)strlen(item) == len && strncasecmp(item, name, (size_t)len) == 0);
     myfree(saved);
     return (found);
 }
 
 /* cleanup_hostname - the host name that cleanup puts in headers */
-const char *cleanup_hostname(void)
+const char *
+cleanup_hostname(void)
 {
     return (var_myhostname != NULL && *var_myhostname ? var_myhostname : "localhost");
 }
 
 /* cleanup_header_date - RFC 5322 date-time in local time, with zone comment */
-VSTRING *cleanup_header_date(VSTRING *buf, time_t when)
+VSTRING *
+cleanup_header_date(VSTRING *buf, time_t when)
 {
     struct tm *tm = localtime(&when);
     char text[100];
@@ -123,7 +129,7 @@ VSTRING *cleanup_header_date(VSTRING *buf, time_t when)
     int sign = '+';
 
     if (tm == NULL)
-        msg_panic("cleanup_header_date: bad time %ld", (long) when);
+        msg_panic("cleanup_header_date: bad time %ld", (long)when);
     if (strftime(text, sizeof(text), "%a, %e %b %Y %H:%M:%S", tm) == 0)
         msg_panic("cleanup_header_date: strftime failed");
     offset = tm->tm_gmtoff / 60;
@@ -138,26 +144,27 @@ VSTRING *cleanup_header_date(VSTRING *buf, time_t when)
 }
 
 /* cleanup_header_message_id - the Message-Id value that cleanup makes */
-VSTRING *cleanup_header_message_id(VSTRING *buf, time_t when, const char *queue_id,
-                                   const char *hostname)
+VSTRING *
+cleanup_header_message_id(VSTRING *buf, time_t when, const char *queue_id, const char *hostname)
 {
     struct tm *tm = gmtime(&when);
     char text[40];
 
     if (tm == NULL || strftime(text, sizeof(text), "%Y%m%d%H%M%S", tm) == 0)
-        msg_panic("cleanup_header_message_id: bad time %ld", (long) when);
+        msg_panic("cleanup_header_message_id: bad time %ld", (long)when);
     return (vstring_sprintf(buf, "<%s.%s@%s>", text, queue_id, hostname));
 }
 
 /* cleanup_header_phrase - append a display name, quoted when needed */
-static void cleanup_header_phrase(VSTRING *buf, const char *name)
+static void
+cleanup_header_phrase(VSTRING *buf, const char *name)
 {
     static const char specials[] = "()<>[]:;@\\,.\"";
     const char *cp;
     int quote = 0;
 
     for (cp = name; *cp; cp++)
-        if (strchr(specials, *cp) != NULL || (unsigned char) *cp < ' ')
+        if (strchr(specials, *cp) != NULL || (unsigned char)*cp < ' ')
             quote = 1;
     if (!quote) {
         for (cp = name; *cp; cp++)
@@ -168,13 +175,14 @@ static void cleanup_header_phrase(VSTRING *buf, const char *name)
     for (cp = name; *cp; cp++) {
         if (*cp == '"' || *cp == '\\')
             vstring_addch(buf, '\\');
-        vstring_addch(buf, (unsigned char) *cp < ' ' ? ' ' : *cp);
+        vstring_addch(buf, (unsigned char)*cp < ' ' ? ' ' : *cp);
     }
     vstring_addch(buf, '"');
 }
 
 /* cleanup_header_from - the From: header that cleanup adds */
-VSTRING *cleanup_header_from(VSTRING *buf, const char *fullname, const char *sender)
+VSTRING *
+cleanup_header_from(VSTRING *buf, const char *fullname, const char *sender)
 {
     VSTRING *external = vstring_alloc(100);
     const char *cp;
@@ -184,7 +192,7 @@ VSTRING *cleanup_header_from(VSTRING *buf, const char *fullname, const char *sen
         sender = "MAILER-DAEMON";
     mail_addr_quote(external, sender);
     for (cp = fullname ? fullname : ""; *cp; cp++)
-        if (!isspace((unsigned char) *cp))
+        if (!isspace((unsigned char)*cp))
             has_name = 1;
     vstring_strcpy(buf, "From: ");
     if (has_name) {
@@ -198,8 +206,9 @@ VSTRING *cleanup_header_from(VSTRING *buf, const char *fullname, const char *sen
 }
 
 /* cleanup_header_received - the Received: header of a local submission */
-VSTRING *cleanup_header_received(VSTRING *buf, const char *hostname, const char *uid,
-                                 const char *queue_id, time_t when)
+VSTRING *
+cleanup_header_received(VSTRING *buf, const char *hostname, const char *uid, const char *queue_id,
+                        time_t when)
 {
     VSTRING *date = cleanup_header_date(vstring_alloc(60), when);
 
@@ -207,8 +216,8 @@ VSTRING *cleanup_header_received(VSTRING *buf, const char *hostname, const char 
         vstring_sprintf(buf, "Received: by %s (%s, from userid %s)\n\tid %s; %s", hostname,
                         var_mail_name, uid, queue_id, STR(date));
     else
-        vstring_sprintf(buf, "Received: by %s (%s)\n\tid %s; %s", hostname, var_mail_name,
-                        queue_id, STR(date));
+        vstring_sprintf(buf, "Received: by %s (%s)\n\tid %s; %s", hostname, var_mail_name, queue_id,
+                        STR(date));
     vstring_free(date);
     return (buf);
 }

@@ -2,7 +2,9 @@
  * cleanup_message - the content of a message: header, then body.
  *
  * cleanup_message_start() runs at MESG: for a local submission
- * (CLEANUP_FLAG_LOCAL) it writes the Received: header first.
+ * (CLEANUP_FLAG_LOCAL) or a notification made by postern itself
+ * (CLEANUP_FLAG_BOUNCE) it writes the Received: header first ("from
+ * userid UID" when the client sent the uid attribute).
  * cleanup_message_record() takes each NORM or CONT record. In the primary
  * header, physical lines are collected into logical headers (a line that
  * starts with space or tab continues the header before it); each logical
@@ -14,8 +16,8 @@
  * other line gets an empty line inserted before it, so that the headers
  * that cleanup adds cannot swallow it. Body records are copied unchanged.
  *
- * At the end of the header, for a local submission or with
- * always_add_missing_headers, the missing Message-Id:, Date: and From:
+ * At the end of the header, for a local submission, a notification, or
+ * with always_add_missing_headers, the missing Message-Id:, Date: and From:
  * (Resent- variants when the message has Resent- headers) are appended
  * after the existing headers, each once. With CLEANUP_FLAG_EXTRACT the
  * addresses of To:, Cc: and Bcc: become recipients (only Resent-To:,
@@ -43,15 +45,17 @@
 #include <string.h>
 
 /* cleanup_size_check - enforce message_size_limit */
-static void cleanup_size_check(CLEANUP_STATE *state)
+static void
+cleanup_size_check(CLEANUP_STATE *state)
 {
-    if (var_message_size_limit > 0 && state->content_length > var_message_size_limit
-        && (state->errs & CLEANUP_STAT_SIZE) == 0)
+    if (var_message_size_limit > 0 && state->content_length > var_message_size_limit &&
+        (state->errs & CLEANUP_STAT_SIZE) == 0)
         cleanup_state_error(state, CLEANUP_STAT_SIZE, "message file too big");
 }
 
 /* cleanup_log_message_id - log the message-id once */
-static void cleanup_log_message_id(CLEANUP_STATE *state, const char *value)
+static void
+cleanup_log_message_id(CLEANUP_STATE *state, const char *value)
 {
     char *copy;
 
@@ -64,11 +68,12 @@ static void cleanup_log_message_id(CLEANUP_STATE *state, const char *value)
 }
 
 /* cleanup_message_start - the start of the content */
-void cleanup_message_start(CLEANUP_STATE *state)
+void
+cleanup_message_start(CLEANUP_STATE *state)
 {
-    if (state->flags & CLEANUP_FLAG_LOCAL) {
+    if (state->flags & (CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_BOUNCE)) {
         cleanup_header_received(state->temp, cleanup_hostname(), state->uid, state->queue_id,
-                                (time_t) state->arrival_sec);
+                                (time_t)state->arrival_sec);
         vstring_addch(state->temp, '\n');
         cleanup_out_text(state, STR(state->temp), LEN(state->temp));
     }
@@ -76,7 +81,8 @@ void cleanup_message_start(CLEANUP_STATE *state)
 }
 
 /* cleanup_extract - collect the addresses of one header */
-static void cleanup_extract(CLEANUP_STATE *state, ARGV *list, const char *value)
+static void
+cleanup_extract(CLEANUP_STATE *state, ARGV *list, const char *value)
 {
     VSTRING *why = vstring_alloc(100);
     ARGV *addrs = mail_addr_parse_list(value, why);
@@ -88,14 +94,15 @@ static void cleanup_extract(CLEANUP_STATE *state, ARGV *list, const char *value)
     } else {
         for (i = 0; i < addrs->argc; i++)
             if (*addrs->argv[i])
-                argv_add(list, addrs->argv[i], (char *) NULL);
+                argv_add(list, addrs->argv[i], (char *)NULL);
         argv_free(addrs);
     }
     vstring_free(why);
 }
 
 /* cleanup_header_note - act on one header by kind */
-static void cleanup_header_note(CLEANUP_STATE *state, CLEANUP_HDR_KIND kind, const char *value)
+static void
+cleanup_header_note(CLEANUP_STATE *state, CLEANUP_HDR_KIND kind, const char *value)
 {
     int extract = (state->flags & CLEANUP_FLAG_EXTRACT) != 0;
 
@@ -144,12 +151,13 @@ static void cleanup_header_note(CLEANUP_STATE *state, CLEANUP_HDR_KIND kind, con
 }
 
 /* cleanup_header_flush - examine and write the collected logical header */
-static void cleanup_header_flush(CLEANUP_STATE *state)
+static void
+cleanup_header_flush(CLEANUP_STATE *state)
 {
     const char *text = STR(state->header);
     ssize_t len = LEN(state->header);
     ssize_t name_len = cleanup_header_name_len(text, len);
-    const char *colon = memchr(text, ':', (size_t) len);
+    const char *colon = memchr(text, ':', (size_t)len);
     VSTRING *value = vstring_alloc(len + 1);
     const char *cp;
 
@@ -172,8 +180,8 @@ static void cleanup_header_flush(CLEANUP_STATE *state)
 }
 
 /* cleanup_add_header - append one generated header line */
-static void cleanup_add_header(CLEANUP_STATE *state, const char *prefix, const char *name,
-                               const char *value)
+static void
+cleanup_add_header(CLEANUP_STATE *state, const char *prefix, const char *name, const char *value)
 {
     VSTRING *line = vstring_alloc(100);
 
@@ -183,16 +191,18 @@ static void cleanup_add_header(CLEANUP_STATE *state, const char *prefix, const c
 }
 
 /* cleanup_header_done - add missing headers, choose extracted recipients */
-static void cleanup_header_done(CLEANUP_STATE *state)
+static void
+cleanup_header_done(CLEANUP_STATE *state)
 {
     const char *prefix = state->resent ? "Resent-" : "";
     int seen = state->resent ? state->headers_seen >> 3 : state->headers_seen;
-    time_t when = (time_t) state->arrival_sec;
+    time_t when = (time_t)state->arrival_sec;
     ARGV *list = state->resent ? state->extract_resent : state->extract_plain;
     ssize_t i;
 
     state->stage = CLEANUP_STAGE_BODY;
-    if ((state->flags & CLEANUP_FLAG_LOCAL) || var_always_add_missing_headers) {
+    if ((state->flags & (CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_BOUNCE)) ||
+        var_always_add_missing_headers) {
         if ((seen & CLEANUP_HDR_MESSAGE_ID) == 0) {
             cleanup_header_message_id(state->temp, when, state->queue_id, cleanup_hostname());
             cleanup_add_header(state, prefix, "Message-Id: ", STR(state->temp));
@@ -200,7 +210,8 @@ static void cleanup_header_done(CLEANUP_STATE *state)
                 cleanup_log_message_id(state, STR(state->temp));
         }
         if ((seen & CLEANUP_HDR_DATE) == 0)
-            cleanup_add_header(state, prefix, "Date: ", STR(cleanup_header_date(state->temp, when)));
+            cleanup_add_header(state, prefix,
+                               "Date: ", STR(cleanup_header_date(state->temp, when)));
         if ((seen & CLEANUP_HDR_FROM) == 0) {
             cleanup_header_from(state->temp, state->fullname, state->sender ? state->sender : "");
             cleanup_add_header(state, prefix, "", STR(state->temp));
@@ -214,7 +225,8 @@ static void cleanup_header_done(CLEANUP_STATE *state)
 }
 
 /* cleanup_body - copy one body record */
-static void cleanup_body(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+static void
+cleanup_body(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     cleanup_out(state, type, data, len);
     state->content_length += len + (type == REC_TYPE_NORM);
@@ -222,7 +234,8 @@ static void cleanup_body(CLEANUP_STATE *state, int type, const char *data, ssize
 }
 
 /* cleanup_header_append - add a piece of a header line, within limits */
-static void cleanup_header_append(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+static void
+cleanup_header_append(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     ssize_t room = var_header_size_limit - LEN(state->header);
 
@@ -235,13 +248,14 @@ static void cleanup_header_append(CLEANUP_STATE *state, int type, const char *da
         }
         vstring_memcat(state->header, data, len);
     }
-    if (type == REC_TYPE_NORM && (!state->header_truncated || LEN(state->header) == 0
-                                  || STR(state->header)[LEN(state->header) - 1] != '\n'))
+    if (type == REC_TYPE_NORM && (!state->header_truncated || LEN(state->header) == 0 ||
+                                  STR(state->header)[LEN(state->header) - 1] != '\n'))
         vstring_addch(state->header, '\n');
 }
 
 /* cleanup_message_record - one content record */
-void cleanup_message_record(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+void
+cleanup_message_record(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     int starts_line = state->at_line_start;
 
@@ -250,7 +264,8 @@ void cleanup_message_record(CLEANUP_STATE *state, int type, const char *data, ss
         cleanup_body(state, type, data, len);
         return;
     }
-    if (starts_line && !(LEN(state->header) > 0 && len > 0 && (data[0] == ' ' || data[0] == '\t'))) {
+    if (starts_line &&
+        !(LEN(state->header) > 0 && len > 0 && (data[0] == ' ' || data[0] == '\t'))) {
         if (LEN(state->header) > 0)
             cleanup_header_flush(state);
         if (cleanup_header_name_len(data, len) == 0) {
@@ -265,7 +280,8 @@ void cleanup_message_record(CLEANUP_STATE *state, int type, const char *data, ss
 }
 
 /* cleanup_message_end - the end of the content (XTRA) */
-void cleanup_message_end(CLEANUP_STATE *state)
+void
+cleanup_message_end(CLEANUP_STATE *state)
 {
     if (state->stage == CLEANUP_STAGE_HEADER) {
         if (LEN(state->header) > 0)

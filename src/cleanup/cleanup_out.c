@@ -30,7 +30,8 @@
 #define WRITE_ERROR_TEXT "queue file write error"
 
 /* cleanup_out - write one record unless the message already failed */
-void cleanup_out(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
+void
+cleanup_out(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     if (state->errs != CLEANUP_STAT_OK)
         return;
@@ -41,13 +42,15 @@ void cleanup_out(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 }
 
 /* cleanup_out_string - write one record from a C string */
-void cleanup_out_string(CLEANUP_STATE *state, int type, const char *str)
+void
+cleanup_out_string(CLEANUP_STATE *state, int type, const char *str)
 {
-    cleanup_out(state, type, str, (ssize_t) strlen(str));
+    cleanup_out(state, type, str, (ssize_t)strlen(str));
 }
 
 /* cleanup_out_line - write one line of content as NORM or CONT pieces */
-static void cleanup_out_line(CLEANUP_STATE *state, const char *line, ssize_t len)
+static void
+cleanup_out_line(CLEANUP_STATE *state, const char *line, ssize_t len)
 {
     ssize_t limit = var_line_length_limit;
 
@@ -60,13 +63,14 @@ static void cleanup_out_line(CLEANUP_STATE *state, const char *line, ssize_t len
 }
 
 /* cleanup_out_text - write newline-separated text as content records */
-void cleanup_out_text(CLEANUP_STATE *state, const char *text, ssize_t len)
+void
+cleanup_out_text(CLEANUP_STATE *state, const char *text, ssize_t len)
 {
     const char *end = text + len;
     const char *nl;
 
     while (text < end) {
-        nl = memchr(text, '\n', (size_t) (end - text));
+        nl = memchr(text, '\n', (size_t)(end - text));
         if (nl == NULL) {
             cleanup_out_line(state, text, end - text);
             state->content_length += end - text + 1;
@@ -79,7 +83,8 @@ void cleanup_out_text(CLEANUP_STATE *state, const char *text, ssize_t len)
 }
 
 /* cleanup_out_start - write the SIZE placeholder at the top of the file */
-void cleanup_out_start(CLEANUP_STATE *state)
+void
+cleanup_out_start(CLEANUP_STATE *state)
 {
     state->size_offset = vstream_ftell(state->dst);
     vstring_sprintf(state->temp, REC_SIZE_FORMAT, 0L, 0L, 0L, 0L);
@@ -87,7 +92,8 @@ void cleanup_out_start(CLEANUP_STATE *state)
 }
 
 /* cleanup_out_mesg - write the MESG record that starts the content */
-void cleanup_out_mesg(CLEANUP_STATE *state)
+void
+cleanup_out_mesg(CLEANUP_STATE *state)
 {
     state->mesg_offset = vstream_ftell(state->dst);
     vstring_sprintf(state->temp, REC_MESG_FORMAT, 0L);
@@ -96,29 +102,31 @@ void cleanup_out_mesg(CLEANUP_STATE *state)
 }
 
 /* cleanup_out_xtra - write the XTRA record that ends the content */
-void cleanup_out_xtra(CLEANUP_STATE *state)
+void
+cleanup_out_xtra(CLEANUP_STATE *state)
 {
     state->xtra_offset = vstream_ftell(state->dst);
     cleanup_out(state, REC_TYPE_XTRA, "", 0);
 }
 
 /* cleanup_out_end - write END and fill in the fixed-width records */
-void cleanup_out_end(CLEANUP_STATE *state)
+void
+cleanup_out_end(CLEANUP_STATE *state)
 {
     cleanup_out(state, REC_TYPE_END, "", 0);
     if (state->errs != CLEANUP_STAT_OK)
         return;
     if (state->size_offset < 0 || state->mesg_offset < 0 || state->xtra_offset < 0)
         msg_panic("cleanup_out_end: %s: missing SIZE, MESG or XTRA", state->queue_id);
-    vstring_sprintf(state->temp, REC_SIZE_FORMAT, state->content_length,
-                    (long) state->data_offset, state->rcpt_count, 0L);
+    vstring_sprintf(state->temp, REC_SIZE_FORMAT, state->content_length, (long)state->data_offset,
+                    state->rcpt_count, 0L);
     if (rec_put_at(state->dst, state->size_offset, REC_TYPE_SIZE, STR(state->temp),
                    LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
-    vstring_sprintf(state->temp, REC_MESG_FORMAT, (long) state->xtra_offset);
-    if (state->errs == CLEANUP_STAT_OK
-        && rec_put_at(state->dst, state->mesg_offset, REC_TYPE_MESG, STR(state->temp),
-                      LEN(state->temp)) == REC_TYPE_ERROR)
+    vstring_sprintf(state->temp, REC_MESG_FORMAT, (long)state->xtra_offset);
+    if (state->errs == CLEANUP_STAT_OK &&
+        rec_put_at(state->dst, state->mesg_offset, REC_TYPE_MESG, STR(state->temp),
+                   LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
     if (state->errs == CLEANUP_STAT_OK && vstream_fflush(state->dst) == VSTREAM_EOF) {
         msg_warn("%s: write queue file: %m", state->queue_id);

@@ -19,7 +19,8 @@
 #include <sys/time.h>
 
 /* cleanup_state_alloc - create the state for one message */
-CLEANUP_STATE *cleanup_state_alloc(VSTREAM *dst, const char *queue_id, int flags)
+CLEANUP_STATE *
+cleanup_state_alloc(VSTREAM *dst, const char *queue_id, int flags)
 {
     CLEANUP_STATE *state = mycalloc(1, sizeof(*state));
     struct timeval now;
@@ -48,7 +49,8 @@ CLEANUP_STATE *cleanup_state_alloc(VSTREAM *dst, const char *queue_id, int flags
 }
 
 /* cleanup_state_free - release a message's state */
-void cleanup_state_free(CLEANUP_STATE *state)
+void
+cleanup_state_free(CLEANUP_STATE *state)
 {
     myfree(state->queue_id);
     vstring_free(state->reason);
@@ -67,7 +69,8 @@ void cleanup_state_free(CLEANUP_STATE *state)
 }
 
 /* cleanup_state_error - remember an error and the first reason */
-void cleanup_state_error(CLEANUP_STATE *state, int bit, const char *reason)
+void
+cleanup_state_error(CLEANUP_STATE *state, int bit, const char *reason)
 {
     if (state->errs == CLEANUP_STAT_OK && reason != NULL)
         vstring_strcpy(state->reason, reason);

@@ -2,7 +2,8 @@
  * cleanup_proto - how pickup, bounce (and later smtpd, qmqpd) hand a
  * message to cleanup, the single door into the queue.
  *
- * Over private/cleanup (attribute lists, then records):
+ * Over public/cleanup (private/cleanup when master.cf marks the service
+ * private; attribute lists, then records):
  *   cleanup -> client: { protocol=cleanup } then { queue_id=ID }
  *   client -> cleanup: { flags=CLEANUP_FLAG_* }
  *   client -> cleanup: records TIME? FULL? ATTR* FROM RCPT* MESG (NORM|CONT)*

@@ -17,10 +17,10 @@
  *	submitting user's uid (the file owner) as the "uid" attribute, and
  *	removes the maildrop file only after cleanup answered that the
  *	message is queued. When cleanup cannot be reached or reports a
- *	temporary error, the file stays and the scan stops until the next
+ *	write error, the file stays and the scan stops until the next
  *	wakeup. A malformed file, or a message that cleanup rejects for good
- *	(too big, too many hops, no recipients), is moved to corrupt/ with a
- *	warning; nothing is ever discarded silently.
+ *	(too big, too many hops, no recipients, a protocol error), is moved
+ *	to corrupt/ with a warning; nothing is ever discarded silently.
  *
  *	A complete queue file that an administrator moved into maildrop/
  *	("postsuper -r"), owned by root or by the user pickup runs as, is
@@ -69,23 +69,26 @@
 #define PICKUP_RETRY 1 /* temporary problem; stop this scan */
 
 /* pickup_corrupt - set a bad file aside */
-static void pickup_corrupt(const char *id, uid_t uid, const char *why)
+static void
+pickup_corrupt(const char *id, uid_t uid, const char *why)
 {
-    msg_warn("%s: uid=%ld: %s; file moved to %s", id, (long) uid, why, MAIL_QUEUE_CORRUPT);
+    msg_warn("%s: uid=%ld: %s; file moved to %s", id, (long)uid, why, MAIL_QUEUE_CORRUPT);
     if (mail_queue_rename(id, MAIL_QUEUE_MAILDROP, MAIL_QUEUE_CORRUPT) != 0)
         msg_warn("%s: cannot move to %s: %m", id, MAIL_QUEUE_CORRUPT);
 }
 
 /* pickup_remove - remove a file that must not be processed */
-static void pickup_remove(const char *id, uid_t uid, const char *why)
+static void
+pickup_remove(const char *id, uid_t uid, const char *why)
 {
-    msg_warn("%s: uid=%ld: %s; file removed", id, (long) uid, why);
+    msg_warn("%s: uid=%ld: %s; file removed", id, (long)uid, why);
     if (mail_queue_remove(MAIL_QUEUE_MAILDROP, id) != 0 && errno != ENOENT)
         msg_warn("%s: cannot remove: %m", id);
 }
 
 /* pickup_send - copy a checked file to cleanup and act on its answer */
-static int pickup_send(const char *id, VSTREAM *src, PICKUP_INFO *info, time_t mtime)
+static int
+pickup_send(const char *id, VSTREAM *src, PICKUP_INFO *info, time_t mtime)
 {
     VSTRING *new_id = vstring_alloc(MAIL_QUEUE_ID_MAX);
     VSTRING *why = vstring_alloc(100);
@@ -98,15 +101,15 @@ static int pickup_send(const char *id, VSTREAM *src, PICKUP_INFO *info, time_t m
         msg_warn("%s: cleanup service unavailable; will try again later", id);
     } else if (pickup_maildrop_copy(src, dst, info, mtime) != 0) {
         msg_warn("%s: error copying the file to cleanup; will try again later", id);
-        (void) vstream_fclose(dst);
+        (void)vstream_fclose(dst);
     } else {
-        msg_info("%s: uid=%ld from=<%s>", STR(new_id), (long) info->uid, STR(info->sender));
+        msg_info("%s: uid=%ld from=<%s>", STR(new_id), (long)info->uid, STR(info->sender));
         status = cleanup_client_close(dst, why);
         if (status == CLEANUP_STAT_OK) {
             if (mail_queue_remove(MAIL_QUEUE_MAILDROP, id) != 0 && errno != ENOENT)
                 msg_warn("%s: cannot remove: %m", id);
             ret = PICKUP_DONE;
-        } else if (status & (CLEANUP_STAT_WRITE | CLEANUP_STAT_BAD)) {
+        } else if (status & CLEANUP_STAT_WRITE) {
             msg_warn("%s: %s; will try again later", id, STR(why));
         } else {
             vstring_sprintf_append(why, " (message %s rejected by cleanup)", STR(new_id));
@@ -120,7 +123,8 @@ static int pickup_send(const char *id, VSTREAM *src, PICKUP_INFO *info, time_t m
 }
 
 /* pickup_file - process one maildrop file */
-static int pickup_file(const char *id)
+static int
+pickup_file(const char *id)
 {
     VSTRING *path = vstring_alloc(100);
     VSTRING *why = vstring_alloc(100);
@@ -134,7 +138,7 @@ static int pickup_file(const char *id)
     vstring_free(path);
     if (fd < 0) {
         if (errno == ELOOP)
-            pickup_remove(id, (uid_t) -1, "symbolic link");
+            pickup_remove(id, (uid_t)-1, "symbolic link");
         else if (errno != ENOENT)
             msg_warn("%s: open: %m", id);
         vstring_free(why);
@@ -156,7 +160,7 @@ static int pickup_file(const char *id)
         pickup_corrupt(id, st.st_uid, STR(why));
     else
         ret = pickup_send(id, src, &info, st.st_mtime);
-    (void) vstream_fclose(src);
+    (void)vstream_fclose(src);
     vstring_free(info.sender);
     vstring_free(info.arrival);
     vstring_free(why);
@@ -164,13 +168,15 @@ static int pickup_file(const char *id)
 }
 
 /* pickup_compare - order queue IDs, oldest first */
-static int pickup_compare(const void *a, const void *b)
+static int
+pickup_compare(const void *a, const void *b)
 {
-    return (strcmp(*(char *const *) a, *(char *const *) b));
+    return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
 /* pickup_scan - take every complete file in maildrop */
-static void pickup_scan(void)
+static void
+pickup_scan(void)
 {
     ARGV *ids = argv_alloc(10);
     struct dirent *entry;
@@ -184,9 +190,9 @@ static void pickup_scan(void)
     }
     while ((entry = readdir(dir)) != NULL)
         if (mail_queue_id_ok(entry->d_name))
-            argv_add(ids, entry->d_name, (char *) NULL);
+            argv_add(ids, entry->d_name, (char *)NULL);
     closedir(dir);
-    qsort(ids->argv, (size_t) ids->argc, sizeof(ids->argv[0]), pickup_compare);
+    qsort(ids->argv, (size_t)ids->argc, sizeof(ids->argv[0]), pickup_compare);
     for (i = 0; i < ids->argc; i++)
         if (pickup_file(ids->argv[i]) == PICKUP_RETRY)
             break;
@@ -194,33 +200,37 @@ static void pickup_scan(void)
 }
 
 /* pickup_service - a wakeup request: scan the maildrop queue */
-static void pickup_service(char *buf, ssize_t len, const char *service, char **argv)
+static void
+pickup_service(char *buf, ssize_t len, const char *service, char **argv)
 {
-    (void) buf;
-    (void) len;
-    (void) service;
-    (void) argv;
+    (void)buf;
+    (void)len;
+    (void)service;
+    (void)argv;
     pickup_scan();
 }
 
 /* pickup_startup_scan - the scan at startup, from the event loop */
-static void pickup_startup_scan(int event, void *context)
+static void
+pickup_startup_scan(int event, void *context)
 {
-    (void) event;
-    (void) context;
+    (void)event;
+    (void)context;
     pickup_scan();
 }
 
 /* pickup_post_init - schedule the first scan */
-static void pickup_post_init(const char *service, char **argv)
+static void
+pickup_post_init(const char *service, char **argv)
 {
-    (void) service;
-    (void) argv;
+    (void)service;
+    (void)argv;
     event_request_timer(pickup_startup_scan, NULL, 0);
 }
 
 /* main - the pickup daemon */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     trigger_server_main(argc, argv, pickup_service, MAIL_SERVER_POST_INIT, pickup_post_init,
                         MAIL_SERVER_UNLIMITED, MAIL_SERVER_END);

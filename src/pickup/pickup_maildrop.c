@@ -39,9 +39,9 @@
 
 typedef struct PICKUP_RULE {
     int type;
-    int stages;        /* where the record may appear */
-    int next;          /* stage after it, or PICKUP_STAGE_SAME */
-    int requeue_only;  /* only in a complete queue file */
+    int stages;       /* where the record may appear */
+    int next;         /* stage after it, or PICKUP_STAGE_SAME */
+    int requeue_only; /* only in a complete queue file */
 } PICKUP_RULE;
 
 static const PICKUP_RULE pickup_rules[] = {
@@ -67,35 +67,37 @@ static const PICKUP_RULE pickup_rules[] = {
 static const char *pickup_user_attrs[] = {"encoding", NULL};
 
 /* pickup_record_limit - the longest record that a maildrop file may hold */
-ssize_t pickup_record_limit(void)
+ssize_t
+pickup_record_limit(void)
 {
-    return ((ssize_t) var_line_length_limit + 2 * MAIL_ADDR_MAX);
+    return ((ssize_t)var_line_length_limit + 2 * MAIL_ADDR_MAX);
 }
 
 /* pickup_rule - find the rule that allows a record here, or NULL */
-static const PICKUP_RULE *pickup_rule(int type, int stage, int requeue)
+static const PICKUP_RULE *
+pickup_rule(int type, int stage, int requeue)
 {
     size_t i;
 
     if (!requeue && !rec_type_maildrop_ok(type))
         return (NULL);
     for (i = 0; i < sizeof(pickup_rules) / sizeof(pickup_rules[0]); i++)
-        if (pickup_rules[i].type == type && (pickup_rules[i].stages & stage)
-            && (requeue || !pickup_rules[i].requeue_only))
+        if (pickup_rules[i].type == type && (pickup_rules[i].stages & stage) &&
+            (requeue || !pickup_rules[i].requeue_only))
             return (&pickup_rules[i]);
     return (NULL);
 }
 
 /* pickup_check_envelope - rules that a table cannot say */
-static int pickup_check_envelope(int type, const VSTRING *buf, PICKUP_INFO *info, int *seen_from,
-                                 VSTRING *why)
+static int
+pickup_check_envelope(int type, const VSTRING *buf, PICKUP_INFO *info, int *seen_from, VSTRING *why)
 {
     char *end;
     long flags;
 
-    if ((type == REC_TYPE_FROM || type == REC_TYPE_RCPT || type == REC_TYPE_ORCP
-         || type == REC_TYPE_ATTR || type == REC_TYPE_FULL)
-        && memchr(STR(buf), 0, (size_t) LEN(buf)) != NULL) {
+    if ((type == REC_TYPE_FROM || type == REC_TYPE_RCPT || type == REC_TYPE_ORCP ||
+         type == REC_TYPE_ATTR || type == REC_TYPE_FULL) &&
+        memchr(STR(buf), 0, (size_t)LEN(buf)) != NULL) {
         vstring_sprintf(why, "NUL byte in %s record", rec_type_name(type));
         return (-1);
     }
@@ -109,7 +111,7 @@ static int pickup_check_envelope(int type, const VSTRING *buf, PICKUP_INFO *info
         vstring_sprintf(why, "%s record before the sender", rec_type_name(type));
         return (-1);
     } else if (type == REC_TYPE_TIME) {
-        if (LEN(buf) > 64 || memchr(STR(buf), 0, (size_t) LEN(buf)) != NULL) {
+        if (LEN(buf) > 64 || memchr(STR(buf), 0, (size_t)LEN(buf)) != NULL) {
             vstring_strcpy(why, "malformed time record");
             return (-1);
         }
@@ -121,13 +123,14 @@ static int pickup_check_envelope(int type, const VSTRING *buf, PICKUP_INFO *info
             vstring_strcpy(why, "malformed flags record");
             return (-1);
         }
-        info->flags = (int) (flags & CLEANUP_FLAG_EXTRACT);
+        info->flags = (int)(flags & CLEANUP_FLAG_EXTRACT);
     }
     return (0);
 }
 
 /* pickup_maildrop_check - validate a maildrop file from start to end */
-int pickup_maildrop_check(VSTREAM *src, PICKUP_INFO *info, VSTRING *why)
+int
+pickup_maildrop_check(VSTREAM *src, PICKUP_INFO *info, VSTRING *why)
 {
     VSTRING *buf = vstring_alloc(1000);
     const PICKUP_RULE *rule;
@@ -153,8 +156,8 @@ int pickup_maildrop_check(VSTREAM *src, PICKUP_INFO *info, VSTRING *why)
             vstring_sprintf(why, "unexpected record type %s", rec_type_name(type));
             break;
         }
-        if (stage == PICKUP_STAGE_ENVELOPE
-            && pickup_check_envelope(type, buf, info, &seen_from, why) != 0)
+        if (stage == PICKUP_STAGE_ENVELOPE &&
+            pickup_check_envelope(type, buf, info, &seen_from, why) != 0)
             break;
         if (rule->next != PICKUP_STAGE_SAME)
             stage = rule->next;
@@ -170,7 +173,8 @@ int pickup_maildrop_check(VSTREAM *src, PICKUP_INFO *info, VSTRING *why)
 }
 
 /* pickup_user_attr_ok - may a user's submission carry this attribute */
-static int pickup_user_attr_ok(const char *data)
+static int
+pickup_user_attr_ok(const char *data)
 {
     const char **name;
     size_t len;
@@ -184,8 +188,8 @@ static int pickup_user_attr_ok(const char *data)
 }
 
 /* pickup_copy_record - send one record to cleanup, or leave it out */
-static int pickup_copy_record(VSTREAM *dst, int type, VSTRING *buf, VSTRING *orcp,
-                              PICKUP_INFO *info)
+static int
+pickup_copy_record(VSTREAM *dst, int type, VSTRING *buf, VSTRING *orcp, PICKUP_INFO *info)
 {
     switch (type) {
     case REC_TYPE_SIZE:
@@ -216,7 +220,8 @@ static int pickup_copy_record(VSTREAM *dst, int type, VSTRING *buf, VSTRING *orc
 }
 
 /* pickup_maildrop_copy - send a checked maildrop file to cleanup */
-int pickup_maildrop_copy(VSTREAM *src, VSTREAM *dst, PICKUP_INFO *info, time_t mtime)
+int
+pickup_maildrop_copy(VSTREAM *src, VSTREAM *dst, PICKUP_INFO *info, time_t mtime)
 {
     VSTRING *buf = vstring_alloc(1000);
     VSTRING *orcp = vstring_alloc(100);
@@ -227,14 +232,14 @@ int pickup_maildrop_copy(VSTREAM *src, VSTREAM *dst, PICKUP_INFO *info, time_t m
         msg_warn("%s: seek: %m", vstream_name(src));
         ret = -1;
     }
-    if (ret == 0 && LEN(info->arrival) > 0
-        && rec_put(dst, REC_TYPE_TIME, STR(info->arrival), LEN(info->arrival)) < 0)
+    if (ret == 0 && LEN(info->arrival) > 0 &&
+        rec_put(dst, REC_TYPE_TIME, STR(info->arrival), LEN(info->arrival)) < 0)
         ret = -1;
-    if (ret == 0 && LEN(info->arrival) == 0
-        && rec_fprintf(dst, REC_TYPE_TIME, "%ld 0", (long) mtime) < 0)
+    if (ret == 0 && LEN(info->arrival) == 0 &&
+        rec_fprintf(dst, REC_TYPE_TIME, "%ld 0", (long)mtime) < 0)
         ret = -1;
-    if (ret == 0 && !info->requeue
-        && rec_fprintf(dst, REC_TYPE_ATTR, "%s=%ld", MAIL_ATTR_UID, (long) info->uid) < 0)
+    if (ret == 0 && !info->requeue &&
+        rec_fprintf(dst, REC_TYPE_ATTR, "%s=%ld", MAIL_ATTR_UID, (long)info->uid) < 0)
         ret = -1;
     while (ret == 0 && (type = rec_get(src, buf, pickup_record_limit())) >= 0) {
         if (pickup_copy_record(dst, type, buf, orcp, info) != 0)

@@ -8,7 +8,9 @@
  *	postdrop reads one message as a record stream on standard input (as
  *	sendmail writes it), checks every record, and stores the records
  *	unchanged in maildrop/ID (written as maildrop/ID.tmp, mode 0644,
- *	fsync'ed, renamed, directory fsync'ed). Only then does it exit 0 and
+ *	fsync'ed, renamed, directory fsync'ed; the last step is skipped when
+ *	the user may not read the maildrop directory, mode 1730, because
+ *	fsync needs a readable descriptor). Only then does it exit 0 and
  *	wake up pickup (public/pickup, 'W'; a failed wakeup does not matter:
  *	pickup also scans on a timer). It adds nothing of its own: pickup
  *	learns the submitting user from the file owner.
@@ -39,6 +41,10 @@
  * STANDARDS
  *	None: the record format is postern's own (rec_type.h).
  *
+ * LOGGING
+ *	Nothing on success (pickup logs the message); errors as
+ *	"postern/postdrop[PID]: fatal: uid=UID: REASON".
+ *
  * DIAGNOSTICS
  *	"postdrop: fatal: uid=UID: REASON" on standard error and to the
  *	mail log.
@@ -57,6 +63,7 @@
 #include "mail_proto.h"
 #include "mail_queue.h"
 #include "maillog.h"
+#include "iostuff.h"
 #include "postern_paths.h"
 
 #include <fcntl.h>
@@ -104,7 +111,8 @@ static VSTRING *postdrop_id;
 static char postdrop_temp_path[256];
 
 /* postdrop_stderr - print diagnostics as "postdrop: fatal: text" */
-static void postdrop_stderr(int level, const char *text)
+static void
+postdrop_stderr(int level, const char *text)
 {
     char line[2048];
     int len;
@@ -112,15 +120,16 @@ static void postdrop_stderr(int level, const char *text)
     len = snprintf(line, sizeof(line), "postdrop: %s%s\n", msg_level_prefix(level), text);
     if (len < 0)
         return;
-    if ((size_t) len >= sizeof(line))
+    if ((size_t)len >= sizeof(line))
         len = sizeof(line) - 1;
-    if (write(2, line, (size_t) len) < 0) {
+    if (write(2, line, (size_t)len) < 0) {
         /* nowhere left to complain */
     }
 }
 
 /* postdrop_cleanup - remove the unfinished file before a fatal exit */
-static void postdrop_cleanup(void)
+static void
+postdrop_cleanup(void)
 {
     if (postdrop_stream != NULL) {
         mail_queue_abort(postdrop_stream, MAIL_QUEUE_MAILDROP, STR(postdrop_id));
@@ -129,16 +138,41 @@ static void postdrop_cleanup(void)
 }
 
 /* postdrop_sig - remove the unfinished file when interrupted */
-static void postdrop_sig(int sig)
+static void
+postdrop_sig(int sig)
 {
-    (void) sig;
+    (void)sig;
     if (postdrop_temp_path[0])
-        (void) unlink(postdrop_temp_path);
+        (void)unlink(postdrop_temp_path);
     _exit(EX_TEMPFAIL);
 }
 
+/* postdrop_commit - make the file durable under its final name */
+static int
+postdrop_commit(VSTREAM *stream, const char *id)
+{
+    VSTRING *temp = vstring_alloc(100);
+    VSTRING *final = vstring_alloc(100);
+    int ret = -1;
+
+    vstring_sprintf(temp, "%s/%s.tmp", MAIL_QUEUE_MAILDROP, id);
+    mail_queue_path(final, MAIL_QUEUE_MAILDROP, id);
+    if (vstream_fsync(stream) != 0)
+        msg_warn("uid=%ld: write %s: %m", (long)getuid(), STR(temp));
+    else if (rename(STR(temp), STR(final)) < 0)
+        msg_warn("uid=%ld: rename %s to %s: %m", (long)getuid(), STR(temp), STR(final));
+    else if (fsync_dir(MAIL_QUEUE_MAILDROP) < 0 && errno != EACCES && errno != EPERM)
+        msg_warn("uid=%ld: fsync directory %s: %m", (long)getuid(), MAIL_QUEUE_MAILDROP);
+    else
+        ret = 0;
+    vstring_free(temp);
+    vstring_free(final);
+    return (ret);
+}
+
 /* postdrop_config_allowed - is dir listed in the default alternate_config_directories */
-static int postdrop_config_allowed(const char *dir)
+static int
+postdrop_config_allowed(const char *dir)
 {
     char *saved;
     char *cp;
@@ -158,16 +192,18 @@ static int postdrop_config_allowed(const char *dir)
 }
 
 /* postdrop_config - pick and read the configuration */
-static void postdrop_config(const char *dir)
+static void
+postdrop_config(const char *dir)
 {
     int setgid_run = (getgid() != getegid());
 
     if (dir == NULL)
         dir = getenv("MAIL_CONFIG");
     if (dir != NULL && setgid_run && getuid() != 0 && !postdrop_config_allowed(dir))
-        msg_fatal_status(EX_NOPERM, "uid=%ld: configuration directory %s is not listed in "
-                         "alternate_config_directories of %s/main.cf", (long) getuid(), dir,
-                         DEF_CONFIG_DIR);
+        msg_fatal_status(EX_NOPERM,
+                         "uid=%ld: configuration directory %s is not listed in "
+                         "alternate_config_directories of %s/main.cf",
+                         (long)getuid(), dir, DEF_CONFIG_DIR);
     mail_conf_set_dir(dir != NULL ? dir : DEF_CONFIG_DIR);
     mail_conf_read();
     mail_params_init();
@@ -177,7 +213,8 @@ static void postdrop_config(const char *dir)
 }
 
 /* postdrop_next - apply the order rules; returns the next stage or -1 */
-static int postdrop_next(POSTDROP_STAGE stage, int type, int *seen_from)
+static int
+postdrop_next(POSTDROP_STAGE stage, int type, int *seen_from)
 {
     size_t i;
 
@@ -189,43 +226,46 @@ static int postdrop_next(POSTDROP_STAGE stage, int type, int *seen_from)
         return (-1);
     for (i = 0; i < sizeof(postdrop_rules) / sizeof(postdrop_rules[0]); i++)
         if (postdrop_rules[i].stage == stage && postdrop_rules[i].type == type)
-            return ((int) postdrop_rules[i].next);
+            return ((int)postdrop_rules[i].next);
     return (-1);
 }
 
 /* postdrop_copy - check and copy the records from stdin to the file */
-static void postdrop_copy(VSTREAM *dst)
+static void
+postdrop_copy(VSTREAM *dst)
 {
-    VSTRING *buf = vstring_alloc(1000);
+    static VSTRING *buf; /* static: still reachable at a fatal exit */
     int stage = POSTDROP_ENVELOPE;
     int seen_from = 0;
     long size = 0;
     int type;
 
+    if (buf == NULL)
+        buf = vstring_alloc(1000);
     while (stage != POSTDROP_END) {
-        type = rec_get(vstream_in, buf, (ssize_t) var_line_length_limit + 2 * MAIL_ADDR_MAX);
+        type = rec_get(vstream_in, buf, (ssize_t)var_line_length_limit + 2 * MAIL_ADDR_MAX);
         if (type == REC_TYPE_EOF)
-            msg_fatal_status(EX_DATAERR, "uid=%ld: premature end of input", (long) getuid());
+            msg_fatal_status(EX_DATAERR, "uid=%ld: premature end of input", (long)getuid());
         if (type == REC_TYPE_ERROR)
-            msg_fatal_status(EX_DATAERR, "uid=%ld: malformed input", (long) getuid());
-        if ((stage = postdrop_next((POSTDROP_STAGE) stage, type, &seen_from)) < 0)
-            msg_fatal_status(EX_DATAERR, "uid=%ld: unexpected record type: %s", (long) getuid(),
+            msg_fatal_status(EX_DATAERR, "uid=%ld: malformed input", (long)getuid());
+        if ((stage = postdrop_next((POSTDROP_STAGE)stage, type, &seen_from)) < 0)
+            msg_fatal_status(EX_DATAERR, "uid=%ld: unexpected record type: %s", (long)getuid(),
                              rec_type_name(type));
         if (type == REC_TYPE_NORM || type == REC_TYPE_CONT) {
             size += LEN(buf) + (type == REC_TYPE_NORM);
             if (var_message_size_limit > 0 && size > var_message_size_limit)
-                msg_fatal_status(EX_DATAERR, "uid=%ld: message file too big", (long) getuid());
+                msg_fatal_status(EX_DATAERR, "uid=%ld: message file too big", (long)getuid());
         }
         if (rec_put(dst, type, STR(buf), LEN(buf)) == REC_TYPE_ERROR)
-            msg_fatal_status(EX_TEMPFAIL, "uid=%ld: write queue file: %m", (long) getuid());
+            msg_fatal_status(EX_TEMPFAIL, "uid=%ld: write queue file: %m", (long)getuid());
     }
     if (rec_get(vstream_in, buf, 1) != REC_TYPE_EOF)
-        msg_fatal_status(EX_DATAERR, "uid=%ld: data after the end of the message", (long) getuid());
-    vstring_free(buf);
+        msg_fatal_status(EX_DATAERR, "uid=%ld: data after the end of the message", (long)getuid());
 }
 
 /* postdrop_sanitize - sane descriptors, umask and signals */
-static void postdrop_sanitize(void)
+static void
+postdrop_sanitize(void)
 {
     int fd;
 
@@ -241,7 +281,8 @@ static void postdrop_sanitize(void)
 }
 
 /* main - postdrop */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     const char *config_dir = NULL;
     VSTRING *path = vstring_alloc(100);
@@ -263,22 +304,22 @@ int main(int argc, char **argv)
     postdrop_config(config_dir);
     postdrop_id = vstring_alloc(MAIL_QUEUE_ID_MAX);
     msg_cleanup(postdrop_cleanup);
-    if ((postdrop_stream = mail_queue_enter(MAIL_QUEUE_MAILDROP, MAIL_QUEUE_MAILDROP_MODE,
-                                            postdrop_id)) == NULL)
-        msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot create a file in %s/%s: %m",
-                         (long) getuid(), var_queue_directory, MAIL_QUEUE_MAILDROP);
+    if ((postdrop_stream =
+             mail_queue_enter(MAIL_QUEUE_MAILDROP, MAIL_QUEUE_MAILDROP_MODE, postdrop_id)) == NULL)
+        msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot create a file in %s/%s: %m", (long)getuid(),
+                         var_queue_directory, MAIL_QUEUE_MAILDROP);
     vstring_sprintf(path, "%s/%s.tmp", MAIL_QUEUE_MAILDROP, STR(postdrop_id));
     snprintf(postdrop_temp_path, sizeof(postdrop_temp_path), "%s", STR(path));
     postdrop_copy(postdrop_stream);
-    if (mail_queue_commit(postdrop_stream, MAIL_QUEUE_MAILDROP, STR(postdrop_id)) != 0)
-        msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot store the message: %m", (long) getuid());
+    if (postdrop_commit(postdrop_stream, STR(postdrop_id)) != 0)
+        msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot store the message: %m", (long)getuid());
     /* Committed: from here on, nothing may remove the file. */
     stream = postdrop_stream;
     postdrop_stream = NULL;
     postdrop_temp_path[0] = 0;
     if (vstream_fclose(stream) == VSTREAM_EOF)
-        msg_warn("uid=%ld: close %s: %m", (long) getuid(), STR(postdrop_id));
-    (void) mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_PICKUP, TRIGGER_REQ_WAKEUP);
+        msg_warn("uid=%ld: close %s: %m", (long)getuid(), STR(postdrop_id));
+    (void)mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_PICKUP, TRIGGER_REQ_WAKEUP);
     vstring_free(path);
     vstring_free(postdrop_id);
     return (0);

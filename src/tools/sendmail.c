@@ -17,13 +17,13 @@
  *	cleanup; command-line recipients are added to them); without -t at
  *	least one recipient argument is required. Without -i (or -oi) a line
  *	holding a single "." ends the message. With -t and no recipient
- *	arguments, a message without To:, Cc: or Bcc: (or their Resent-
- *	forms) in its header is refused at once ("No recipient addresses
- *	found in message header") instead of being accepted and failing
- *	later. A first line "From ..." (an mbox envelope line) is dropped.
- *	CR before LF is removed (see sendmail_fix_line_endings). Lines longer than line_length_limit are
- *	stored in pieces and joined again at delivery; all bytes (8-bit
- *	text, and NUL bytes) are kept as they are.
+ *	arguments, a message whose header has no address in To:, Cc: or
+ *	Bcc: (or in their Resent- forms when it has Resent- headers) is
+ *	refused at once ("No recipient addresses found in message header")
+ *	instead of being accepted and failing later. A first line "From ..." (an mbox envelope line)
+ *is dropped. CR before LF is removed (see sendmail_fix_line_endings). Lines longer than
+ *line_length_limit are stored in pieces and joined again at delivery; all bytes (8-bit text, and
+ *NUL bytes) are kept as they are.
  *
  *	The envelope sender is -f (or -r), else the login name of the real
  *	user; the full name is -F, else the passwd GECOS field (before the
@@ -56,8 +56,16 @@
  *	Runs with the caller's privileges; it is not set-uid or set-gid.
  *	The queue is written only by postdrop, which checks every record.
  *
+ * STANDARDS
+ *	RFC 5322 (the To:, Cc:, Bcc: and Resent- fields that -t looks at).
+ *
+ * LOGGING
+ *	Nothing on success (pickup logs the message). Errors go to the mail
+ *	log as "postern/sendmail[PID]: fatal: ...".
+ *
  * DIAGNOSTICS
- *	"sendmail: fatal: ..." on standard error, and to the mail log.
+ *	"sendmail: fatal: ..." on standard error (or "mailq:",
+ *	"newaliases:"), and to the mail log.
  */
 #include "sys_defs.h"
 #include "msg.h"
@@ -102,8 +110,8 @@ typedef struct SENDMAIL_OPTS {
     const char *sender;   /* -f/-r, or NULL */
     const char *fullname; /* -F, or NULL */
     const char *config_dir;
-    int extract;          /* -t */
-    int dot;              /* a lone "." ends input */
+    int extract; /* -t */
+    int dot;     /* a lone "." ends input */
 } SENDMAIL_OPTS;
 
 static char sendmail_name[64] = "sendmail";
@@ -111,7 +119,8 @@ static pid_t sendmail_postdrop_pid = -1;
 static const char *sendmail_argv0 = "sendmail";
 
 /* sendmail_stderr - print diagnostics as "sendmail: fatal: text" */
-static void sendmail_stderr(int level, const char *text)
+static void
+sendmail_stderr(int level, const char *text)
 {
     char line[2048];
     int len;
@@ -119,27 +128,29 @@ static void sendmail_stderr(int level, const char *text)
     len = snprintf(line, sizeof(line), "%s: %s%s\n", sendmail_name, msg_level_prefix(level), text);
     if (len < 0)
         return;
-    if ((size_t) len >= sizeof(line))
+    if ((size_t)len >= sizeof(line))
         len = sizeof(line) - 1;
-    if (write(2, line, (size_t) len) < 0) {
+    if (write(2, line, (size_t)len) < 0) {
         /* nowhere left to complain */
     }
 }
 
 /* sendmail_kill_postdrop - on a fatal error, make postdrop discard its file */
-static void sendmail_kill_postdrop(void)
+static void
+sendmail_kill_postdrop(void)
 {
     int status;
 
     if (sendmail_postdrop_pid > 0) {
-        (void) kill(sendmail_postdrop_pid, SIGTERM);
-        (void) waitpid(sendmail_postdrop_pid, &status, 0);
+        (void)kill(sendmail_postdrop_pid, SIGTERM);
+        (void)waitpid(sendmail_postdrop_pid, &status, 0);
         sendmail_postdrop_pid = -1;
     }
 }
 
 /* sendmail_program - path of a postern command next to us or in command_directory */
-static char *sendmail_program(const char *name)
+static char *
+sendmail_program(const char *name)
 {
     const char *slash = strrchr(sendmail_argv0, '/');
     VSTRING *path = vstring_alloc(100);
@@ -155,14 +166,15 @@ static char *sendmail_program(const char *name)
 }
 
 /* sendmail_exec_postqueue - replace this process with postqueue */
-static NORETURN sendmail_exec_postqueue(const char *option)
+static NORETURN
+sendmail_exec_postqueue(const char *option)
 {
     char *path = sendmail_program("postqueue");
     char *args[6];
     int n = 0;
 
     args[n++] = "postqueue";
-    args[n++] = (char *) option;
+    args[n++] = (char *)option;
     if (msg_verbose)
         args[n++] = "-v";
     args[n] = NULL;
@@ -171,7 +183,8 @@ static NORETURN sendmail_exec_postqueue(const char *option)
 }
 
 /* sendmail_config - read main.cf */
-static void sendmail_config(const char *dir)
+static void
+sendmail_config(const char *dir)
 {
     struct stat st;
     char *copy;
@@ -180,7 +193,7 @@ static void sendmail_config(const char *dir)
     if (dir != NULL) {
         copy = mystrdup(dir);
         if (stat(copy, &st) == 0 && S_ISREG(st.st_mode) && (slash = strrchr(copy, '/')) != NULL)
-            *slash = 0;           /* -C /path/main.cf names the directory */
+            *slash = 0; /* -C /path/main.cf names the directory */
         if (setenv("MAIL_CONFIG", copy, 1) != 0)
             msg_fatal_status(EX_OSERR, "setenv: %m");
         mail_conf_set_dir(copy);
@@ -192,7 +205,8 @@ static void sendmail_config(const char *dir)
 }
 
 /* sendmail_option_b - the -b mode options */
-static void sendmail_option_b(SENDMAIL_OPTS *opts, const char *arg)
+static void
+sendmail_option_b(SENDMAIL_OPTS *opts, const char *arg)
 {
     if (strcmp(arg, "m") == 0)
         opts->mode = SENDMAIL_MODE_ENQUEUE;
@@ -205,18 +219,20 @@ static void sendmail_option_b(SENDMAIL_OPTS *opts, const char *arg)
 }
 
 /* sendmail_option_q - the -q options */
-static void sendmail_option_q(SENDMAIL_OPTS *opts, const char *arg)
+static void
+sendmail_option_q(SENDMAIL_OPTS *opts, const char *arg)
 {
     if (arg == NULL || *arg == 0)
         opts->mode = SENDMAIL_MODE_FLUSH;
-    else if (isdigit((unsigned char) *arg))
+    else if (isdigit((unsigned char)*arg))
         opts->mode = SENDMAIL_MODE_IGNORE; /* -q30m: a queue run interval */
     else
         msg_fatal_status(EX_USAGE, "-q%s: option is not supported", arg);
 }
 
 /* sendmail_option - one command-line option */
-static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
+static void
+sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
 {
     switch (ch) {
     case 'B':
@@ -261,7 +277,13 @@ static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
     case 'v':
         msg_verbose++;
         break;
-    case 'G': case 'h': case 'L': case 'm': case 'n': case 'U': case 'X':
+    case 'G':
+    case 'h':
+    case 'L':
+    case 'm':
+    case 'n':
+    case 'U':
+    case 'X':
         break;
     default:
         msg_fatal_status(EX_USAGE, "usage: %s [options] [recipient ...]", sendmail_name);
@@ -269,7 +291,8 @@ static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
 }
 
 /* sendmail_parse - parse the command line; returns the first recipient index */
-static int sendmail_parse(int argc, char **argv, SENDMAIL_OPTS *opts)
+static int
+sendmail_parse(int argc, char **argv, SENDMAIL_OPTS *opts)
 {
     int ch;
 
@@ -280,17 +303,19 @@ static int sendmail_parse(int argc, char **argv, SENDMAIL_OPTS *opts)
 }
 
 /* sendmail_login - the real user's passwd entry */
-static struct passwd *sendmail_login(void)
+static struct passwd *
+sendmail_login(void)
 {
     struct passwd *pw;
 
     if ((pw = getpwuid(getuid())) == NULL)
-        msg_fatal_status(EX_NOUSER, "no login name found for user ID %lu", (unsigned long) getuid());
+        msg_fatal_status(EX_NOUSER, "no login name found for user ID %lu", (unsigned long)getuid());
     return (pw);
 }
 
 /* sendmail_gecos - the full name from the passwd GECOS field */
-static char *sendmail_gecos(const struct passwd *pw)
+static char *
+sendmail_gecos(const struct passwd *pw)
 {
     VSTRING *name = vstring_alloc(100);
     const char *cp;
@@ -299,8 +324,8 @@ static char *sendmail_gecos(const struct passwd *pw)
         if (*cp == '&') {
             vstring_strcat(name, pw->pw_name);
             if (pw->pw_name[0])
-                STR(name)[LEN(name) - strlen(pw->pw_name)] =
-                    (char) toupper((unsigned char) pw->pw_name[0]);
+                STR(name)
+                [LEN(name) - strlen(pw->pw_name)] = (char)toupper((unsigned char)pw->pw_name[0]);
         } else {
             vstring_addch(name, *cp);
         }
@@ -309,7 +334,8 @@ static char *sendmail_gecos(const struct passwd *pw)
 }
 
 /* sendmail_recipients - parse the recipient arguments into internal form */
-static ARGV *sendmail_recipients(char **args)
+static ARGV *
+sendmail_recipients(char **args)
 {
     ARGV *rcpts = argv_alloc(10);
     VSTRING *why = vstring_alloc(100);
@@ -321,7 +347,7 @@ static ARGV *sendmail_recipients(char **args)
             msg_fatal_status(EX_USAGE, "bad recipient address syntax: %s: %s", *args, STR(why));
         for (i = 0; i < list->argc; i++)
             if (*list->argv[i])
-                argv_add(rcpts, list->argv[i], (char *) NULL);
+                argv_add(rcpts, list->argv[i], (char *)NULL);
         argv_free(list);
     }
     vstring_free(why);
@@ -329,7 +355,8 @@ static ARGV *sendmail_recipients(char **args)
 }
 
 /* sendmail_spawn_postdrop - run postdrop with a pipe on its stdin */
-static VSTREAM *sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
+static VSTREAM *
+sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
 {
     char *path = sendmail_program("postdrop");
     char *args[6];
@@ -339,7 +366,7 @@ static VSTREAM *sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
     args[n++] = "postdrop";
     if (config_dir != NULL) {
         args[n++] = "-c";
-        args[n++] = (char *) mail_conf_dir();
+        args[n++] = (char *)mail_conf_dir();
     }
     if (msg_verbose)
         args[n++] = "-v";
@@ -349,13 +376,13 @@ static VSTREAM *sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
     if ((*pid = fork()) < 0)
         msg_fatal_status(EX_TEMPFAIL, "fork: %m");
     if (*pid == 0) {
-        (void) close(fds[1]);
+        (void)close(fds[1]);
         if (fds[0] != 0 && (dup2(fds[0], 0) < 0 || close(fds[0]) < 0))
             _exit(EX_OSERR);
         execv(path, args);
         msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", path);
     }
-    (void) close(fds[0]);
+    (void)close(fds[0]);
     myfree(path);
     sendmail_postdrop_pid = *pid;
     msg_cleanup(sendmail_kill_postdrop);
@@ -363,7 +390,8 @@ static VSTREAM *sendmail_spawn_postdrop(const char *config_dir, pid_t *pid)
 }
 
 /* sendmail_fix_eol - remove CR before LF as sendmail_fix_line_endings says */
-static void sendmail_fix_eol(VSTRING *buf, int *crlf_seen, int first)
+static void
+sendmail_fix_eol(VSTRING *buf, int *crlf_seen, int first)
 {
     int strip;
 
@@ -382,7 +410,8 @@ static void sendmail_fix_eol(VSTRING *buf, int *crlf_seen, int first)
 }
 
 /* sendmail_read_piece - read one line or piece of stdin; returns its type */
-static int sendmail_read_piece(VSTRING *buf)
+static int
+sendmail_read_piece(VSTRING *buf)
 {
     int last = vstream_get_line(vstream_in, buf, var_line_length_limit);
     int next;
@@ -394,44 +423,84 @@ static int sendmail_read_piece(VSTRING *buf)
         return (REC_TYPE_NORM);
     }
     if ((next = vstream_getc(vstream_in)) == VSTREAM_EOF)
-        return (REC_TYPE_NORM);     /* the last line, without newline */
+        return (REC_TYPE_NORM); /* the last line, without newline */
     if (last == '\r' && next == '\n')
-        return (REC_TYPE_NORM);     /* CR LF cut between two pieces */
+        return (REC_TYPE_NORM); /* CR LF cut between two pieces */
     vstream_ungetc(vstream_in, next);
     return (REC_TYPE_CONT);
 }
 
-/* sendmail_header_scan - note To/Cc/Bcc in the primary header (for -t) */
-static void sendmail_header_scan(const VSTRING *buf, int *in_header, int *dest_seen)
+/* What sendmail learns from the primary header, for -t. */
+typedef struct SENDMAIL_HDR {
+    int in_header;    /* still in the primary header */
+    int resent;       /* a Resent- header was seen */
+    int collecting;   /* 0, or 1/2: inside a plain/Resent- destination header */
+    int plain_count;  /* addresses in To/Cc/Bcc */
+    int resent_count; /* addresses in Resent-To/Cc/Bcc */
+    VSTRING *value;   /* the destination header being collected */
+} SENDMAIL_HDR;
+
+/* sendmail_header_count - count the addresses of a collected header */
+static void
+sendmail_header_count(SENDMAIL_HDR *hdr)
+{
+    VSTRING *why = vstring_alloc(100);
+    ARGV *list;
+    ssize_t i;
+
+    if (hdr->collecting && (list = mail_addr_parse_list(STR(hdr->value), why)) != NULL) {
+        for (i = 0; i < list->argc; i++)
+            if (*list->argv[i])
+                *(hdr->collecting == 2 ? &hdr->resent_count : &hdr->plain_count) += 1;
+        argv_free(list);
+    }
+    hdr->collecting = 0;
+    vstring_free(why);
+}
+
+/* sendmail_header_append - add a piece of a destination header, bounded */
+static void
+sendmail_header_append(SENDMAIL_HDR *hdr, const char *data, ssize_t len)
+{
+    if (hdr->collecting && LEN(hdr->value) + len <= var_header_size_limit)
+        vstring_memcat(hdr->value, data, len);
+}
+
+/* sendmail_header_scan - follow the primary header (for -t) */
+static void
+sendmail_header_scan(SENDMAIL_HDR *hdr, const VSTRING *buf, int line_start)
 {
     static const char *names[] = {"to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc", NULL};
     const char *colon;
     size_t len;
     const char **np;
 
-    if (LEN(buf) == 0) {
-        *in_header = 0;
+    if (!line_start || (LEN(buf) > 0 && (STR(buf)[0] == ' ' || STR(buf)[0] == '\t'))) {
+        sendmail_header_append(hdr, STR(buf), LEN(buf));
         return;
     }
-    if (STR(buf)[0] == ' ' || STR(buf)[0] == '\t')
-        return;
-    if ((colon = memchr(STR(buf), ':', (size_t) LEN(buf))) == NULL) {
-        *in_header = 0;
+    sendmail_header_count(hdr);
+    if (LEN(buf) == 0 || (colon = memchr(STR(buf), ':', (size_t)LEN(buf))) == NULL) {
+        hdr->in_header = 0;
         return;
     }
-    len = (size_t) (colon - STR(buf));
+    len = (size_t)(colon - STR(buf));
     while (len > 0 && (STR(buf)[len - 1] == ' ' || STR(buf)[len - 1] == '\t'))
         len--;
+    if (len > 7 && strncasecmp(STR(buf), "resent-", 7) == 0)
+        hdr->resent = 1;
     for (np = names; *np; np++)
         if (strlen(*np) == len && strncasecmp(*np, STR(buf), len) == 0)
-            *dest_seen = 1;
+            hdr->collecting = (np - names) < 3 ? 1 : 2;
+    vstring_reset(hdr->value);
+    sendmail_header_append(hdr, colon + 1, LEN(buf) - (colon + 1 - STR(buf)));
 }
 
-/* sendmail_copy - copy the message from stdin; returns true when To/Cc/Bcc was seen */
-static int sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *who)
+/* sendmail_copy - copy the message from stdin; returns the To/Cc/Bcc address count */
+static int
+sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *who)
 {
-    int in_header = 1;
-    int dest_seen = 0;
+    SENDMAIL_HDR hdr = {1, 0, 0, 0, 0, vstring_alloc(100)};
     VSTRING *buf = vstring_alloc(1000);
     int prev = REC_TYPE_NORM;
     long size = 0;
@@ -447,11 +516,11 @@ static int sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *wh
             continue;
         }
         first = 0;
-        if (opts->dot && prev == REC_TYPE_NORM && type == REC_TYPE_NORM
-            && LEN(buf) == 1 && STR(buf)[0] == '.')
+        if (opts->dot && prev == REC_TYPE_NORM && type == REC_TYPE_NORM && LEN(buf) == 1 &&
+            STR(buf)[0] == '.')
             break;
-        if (in_header && prev == REC_TYPE_NORM)
-            sendmail_header_scan(buf, &in_header, &dest_seen);
+        if (hdr.in_header)
+            sendmail_header_scan(&hdr, buf, prev == REC_TYPE_NORM);
         size += LEN(buf) + (type == REC_TYPE_NORM);
         if (var_message_size_limit > 0 && size > var_message_size_limit)
             msg_fatal_status(EX_DATAERR, "%s: message file too big", who);
@@ -460,12 +529,15 @@ static int sendmail_copy(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *wh
     }
     if (vstream_ferror(vstream_in))
         msg_fatal_status(EX_TEMPFAIL, "%s: error reading the message: %m", who);
+    sendmail_header_count(&hdr);
+    vstring_free(hdr.value);
     vstring_free(buf);
-    return (dest_seen);
+    return (hdr.resent ? hdr.resent_count : hdr.plain_count);
 }
 
 /* sendmail_wait - wait for postdrop and turn its status into ours */
-static int sendmail_wait(pid_t pid, const char *who)
+static int
+sendmail_wait(pid_t pid, const char *who)
 {
     int status;
 
@@ -482,14 +554,15 @@ static int sendmail_wait(pid_t pid, const char *who)
 }
 
 /* sendmail_envelope - write the envelope records */
-static void sendmail_envelope(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *sender,
-                              const char *fullname, ARGV *rcpts)
+static void
+sendmail_envelope(VSTREAM *dst, const SENDMAIL_OPTS *opts, const char *sender, const char *fullname,
+                  ARGV *rcpts)
 {
     struct timeval now;
     ssize_t i;
 
     gettimeofday(&now, NULL);
-    rec_fprintf(dst, REC_TYPE_TIME, "%ld %ld", (long) now.tv_sec, (long) now.tv_usec);
+    rec_fprintf(dst, REC_TYPE_TIME, "%ld %ld", (long)now.tv_sec, (long)now.tv_usec);
     if (fullname != NULL && *fullname)
         rec_fputs(dst, REC_TYPE_FULL, fullname);
     rec_fprintf(dst, REC_TYPE_FLGS, "%d", opts->extract ? CLEANUP_FLAG_EXTRACT : 0);
@@ -500,7 +573,8 @@ static void sendmail_envelope(VSTREAM *dst, const SENDMAIL_OPTS *opts, const cha
 }
 
 /* sendmail_enqueue - submit one message read from stdin */
-static int sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
+static int
+sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
 {
     struct passwd *pw = sendmail_login();
     VSTRING *who = vstring_alloc(100);
@@ -511,7 +585,7 @@ static int sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
     VSTREAM *dst;
     pid_t pid;
 
-    vstring_sprintf(who, "%s(%lu)", pw->pw_name, (unsigned long) getuid());
+    vstring_sprintf(who, "%s(%lu)", pw->pw_name, (unsigned long)getuid());
     if (opts->sender != NULL) {
         if (mail_addr_parse_one(opts->sender, sender, why) < 0)
             msg_fatal_status(EX_USAGE, "bad sender address syntax: %s: %s", opts->sender, STR(why));
@@ -521,8 +595,9 @@ static int sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
     fullname = opts->fullname ? mystrdup(opts->fullname) : sendmail_gecos(pw);
     rcpts = sendmail_recipients(args);
     if (rcpts->argc == 0 && !opts->extract)
-        msg_fatal_status(EX_USAGE,
-                         "Recipient addresses must be specified on the command line or via the -t option");
+        msg_fatal_status(
+            EX_USAGE,
+            "Recipient addresses must be specified on the command line or via the -t option");
     signal(SIGPIPE, SIG_IGN);
     dst = sendmail_spawn_postdrop(opts->config_dir, &pid);
     sendmail_envelope(dst, opts, STR(sender), fullname, rcpts);
@@ -543,7 +618,8 @@ static int sendmail_enqueue(const SENDMAIL_OPTS *opts, char **args)
 }
 
 /* main - sendmail, mailq, newaliases */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     SENDMAIL_OPTS opts = {SENDMAIL_MODE_ENQUEUE, NULL, NULL, NULL, 0, 1};
     const char *base;

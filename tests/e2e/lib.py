@@ -32,6 +32,7 @@ removed at its end.
 """
 
 import email
+import fcntl
 import email.policy
 import errno
 import json
@@ -41,6 +42,7 @@ import grp
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -58,6 +60,13 @@ TOOLS = ("postern", "sendmail", "postqueue", "postsuper", "postcat", "postconf",
          "mailq", "postdrop")
 SETGID_TOOLS = ("postdrop", "postqueue")
 QUEUES = ("maildrop", "incoming", "active", "deferred", "hold")
+DAEMONS = ("master", "pickup", "cleanup", "qmgr", "local", "bounce")
+
+
+def missing_binaries():
+    """missing_binaries - the programs of TOOLS and DAEMONS that BUILD lacks."""
+    want = [os.path.join(SBIN, t) for t in TOOLS] + [os.path.join(LIBEXEC, d) for d in DAEMONS]
+    return [p for p in want if not os.access(p, os.X_OK)]
 
 # Queue ID shape from src/global/mail_queue.h: 10 base-51 digits, 'z', inode.
 ID_CHARS = "0-9BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxy"
@@ -227,18 +236,57 @@ def builtin_config_dir():
     return "/etc/postern"
 
 
+LOCK_PATH = "/tmp/postern-e2e.lock"
+HOMES = "/tmp/pnt-e2e-homes"
+
+
+def run_lock(limit):
+    """run_lock - one e2e run per host at a time (they share accounts); the open lock file."""
+    if not IS_ROOT:
+        return None  # no shared accounts: instances run as the caller
+    f = open(LOCK_PATH, "a+")
+    deadline = time.monotonic() + limit
+    said = False
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                f.seek(0)
+                fail("another e2e run holds %s (%s) after %ds" % (LOCK_PATH, f.read().strip(), limit))
+            if not said:
+                f.seek(0)
+                print("waiting for another e2e run to finish (%s: %s)" %
+                      (LOCK_PATH, f.read().strip()), flush=True)
+                said = True
+            time.sleep(1)
+    f.seek(0)
+    f.truncate()
+    f.write("pid %d\n" % os.getpid())
+    f.flush()
+    return f
+
+
 class Session:
     """Per-run state: the test accounts and the home links that point at instances.
 
-    Each account's home (in /etc/passwd) is a fixed symlink S/home/NAME, which
+    Each account's home (in /etc/passwd) is a fixed symlink HOMES/NAME, which
     every instance re-points at its own D/home/NAME, so accounts are created
-    (or fixed up) once per run and instances never need usermod.
+    once (or reused from an earlier run) and never need usermod between
+    tests.  Runs take LOCK_PATH first, so two runs never share the accounts.
     """
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="pnt-session-", dir="/tmp")
-        os.chmod(self.dir, 0o755)
-        os.mkdir(os.path.join(self.dir, "home"), 0o755)
+        self.dir = HOMES
+        if IS_ROOT:
+            try:
+                os.mkdir(HOMES, 0o755)
+            except FileExistsError:
+                st = os.lstat(HOMES)
+                if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0:
+                    fail("%s is not a directory owned by root" % HOMES)
+            os.chmod(HOMES, 0o755)
         self.users = {}
         self.created_users = []
         self.created_groups = []
@@ -246,7 +294,7 @@ class Session:
         self.made_config_file = False
 
     def link(self, name):
-        return os.path.join(self.dir, "home", name)
+        return os.path.join(self.dir, name)
 
     def group(self, name):
         """group - the gid of a group, created when missing."""
@@ -257,8 +305,8 @@ class Session:
             self.created_groups.append(name)
             return grp.getgrnam(name).gr_gid
 
-    def user(self, name, groups=()):
-        """user - an account with home S/home/NAME, created or fixed up once."""
+    def user(self, name):
+        """user - an account whose home is HOMES/NAME, created when missing."""
         if name in self.users:
             return self.users[name]
         home = self.link(name)
@@ -269,8 +317,6 @@ class Session:
         except KeyError:
             _admin(["useradd", "-M", "-U", "-d", home, "-s", "/usr/sbin/nologin", name])
         self.created_users.append(name)
-        for g in groups:
-            self.group(g)
         acct = Account.lookup(name)
         self.users[name] = acct
         return acct
@@ -326,7 +372,11 @@ class Session:
             r = subprocess.run(["groupdel", name], capture_output=True, text=True, timeout=60)
             if r.returncode not in (0, 6):
                 problems.append("groupdel %s: %s" % (name, r.stderr.strip()))
-        shutil.rmtree(self.dir, ignore_errors=True)
+        for name in self.users:
+            try:
+                os.unlink(self.link(name))
+            except OSError:
+                pass
         return problems
 
 
@@ -484,6 +534,8 @@ class Instance:
 
     def __init__(self, mode, name, session):
         self.mode, self.name, self.session = mode, name, session
+        missing = missing_binaries()
+        check(not missing, "not built: %s" % " ".join(missing))
         self.dir = tempfile.mkdtemp(prefix="pnt-%s-" % re.sub(r"\W+", "_", name), dir="/tmp")
         os.chmod(self.dir, 0o755)
         self.etc = self.path("etc")
@@ -882,6 +934,23 @@ class Instance:
             if m:
                 out.append((m.group(5), int(m.group(6)), m.group(7), line))
         return out
+
+    def log_problems(self):
+        """log_problems - (fatal/panic lines, warning/error lines) of the mail log."""
+        severe, minor = [], []
+        for _prog, _pid, text, line in self.log_entries():
+            if text.startswith(("fatal:", "panic:")):
+                severe.append(line)
+            elif text.startswith(("warning:", "error:")) or ": warning: " in text:
+                minor.append(line)
+        return severe, minor
+
+    def check_log_clean(self):
+        """check_log_clean - fail on fatal/panic log lines; note warnings."""
+        severe, minor = self.log_problems()
+        check(not severe, "fatal or panic in the log:\n%s" % "\n".join(severe[:10]))
+        if minor:
+            self.notes.append("%d warnings in the log, first: %s" % (len(minor), minor[0]))
 
     def log_for(self, queue_id):
         return [e for e in self.log_entries() if e[2].startswith(queue_id + ":")]

@@ -111,6 +111,8 @@ def main():
                         help="time budget of the whole run, in seconds")
     parser.add_argument("--keep", action="store_true", help="keep every instance directory")
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
+    parser.add_argument("--lock-wait", type=float, default=900,
+                        help="how long to wait for another run on this host to finish")
     args = parser.parse_args()
 
     cases = [c for c in discover() if args.pattern in c[0]]
@@ -126,6 +128,7 @@ def main():
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.signal(signal.SIGTERM, on_term)
+    lock = lib.run_lock(args.lock_wait)  # noqa: F841 (held until exit)
     deadline = time.monotonic() + args.budget
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     session = lib.Session()

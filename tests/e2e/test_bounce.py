@@ -61,6 +61,9 @@ def test_bounce_unknown_user(inst):
     lib.check(raw.get("Return-Path") == "<>",
               "bounce Return-Path is %r, want <>" % raw.get("Return-Path"))
     lib.check(b"bounce-1" in raw.raw, "the bounce does not quote the original message")
+    for name in ("From", "Date", "Message-ID", "Subject", "To"):
+        lib.check(len(raw.values(name)) == 1, "the bounce has %d %s headers" %
+                  (len(raw.values(name)), name))
     lib.check(re.search(r"to=<nosuchuser@postern\.test>.*status=bounced", inst.log()),
               "no status=bounced log line for nosuchuser")
 

@@ -86,6 +86,10 @@ def test_postconf(inst):
         lib.check(want in n, "postconf -n lacks %r:\n%s" % (want, "\n".join(n)))
     names = [line.split(" =")[0] for line in n]
     lib.check(names == sorted(names), "postconf -n is not sorted by name")
+    # -n shows what main.cf sets, and nothing else.
+    written = set(inst.params) | {"myorigin"}
+    lib.check(set(names) == written, "postconf -n names differ from main.cf: extra %s, missing %s" %
+              (sorted(set(names) - written), sorted(written - set(names))))
     one = inst.postconf("minimal_backoff_time").ok("postconf NAME").stdout.strip()
     lib.check(one == "minimal_backoff_time = 3s", "postconf minimal_backoff_time: %r" % one)
     r = inst.postconf("no_such_parameter_xyz")

@@ -1,9 +1,9 @@
 """test_crash - kill -9 of the whole process tree loses no accepted message.
 
 500 messages are submitted by four parallel sendmails into Maildir.  While
-they flow, master and every process below it (found through /proc PPIDs) are
-frozen with SIGSTOP and then killed with SIGKILL; postern start brings the
-system back.  A sendmail that exited 0 had its message accepted; one that
+they flow (after 150 and again after 350 submissions), master and every
+process below it (found through /proc PPIDs) are frozen with SIGSTOP and then
+killed with SIGKILL; postern start brings the system back each time.  A sendmail that exited 0 had its message accepted; one that
 failed is resubmitted once after the restart.  Every accepted message must be
 delivered once the queue drains; duplicates (delivered twice: allowed by the
 design) are reported as a note.
@@ -15,6 +15,7 @@ import time
 import lib
 
 COUNT = 500
+KILL_POINTS = (150, 350)
 
 
 @lib.timeout(240)
@@ -36,24 +37,25 @@ def test_kill9_500(inst):
         daemon=True)
     worker.start()
 
-    # Kill in mid-flow: after 200 submissions and some deliveries, or 20 s.
-    def mid_flow():
+    # Kill in mid-flow, twice: after 150 and 350 submissions (or 20 s each).
+    for point in KILL_POINTS:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with lock:
+                if len(done) >= point:
+                    break
+            time.sleep(0.05)
+        master = inst.master_pid()
+        lib.check(master is not None, "no live master before the kill at %d" % point)
+        killed = lib.kill9_tree(master)
         with lock:
-            n = len(done)
-        return n >= COUNT or (n >= 200 and len(inst.read_maildir()) > 0)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not mid_flow():
-        time.sleep(0.1)
-    master = inst.master_pid()
-    lib.check(master is not None, "no live master before the kill")
-    killed = lib.kill9_tree(master)
-    with lock:
-        at_kill = len(done)
-    inst.notes.append("killed %d processes after %d submissions, %d delivered" %
-                      (len(killed), at_kill, len(inst.read_maildir())))
-    lib.wait_for(lambda: not any(lib.proc_alive(p) for p in killed), 10, "killed processes to go")
-    time.sleep(0.5)
-    inst.start()
+            at_kill = len(done)
+        inst.notes.append("killed %d processes after %d submissions, %d delivered" %
+                          (len(killed), at_kill, len(inst.read_maildir())))
+        lib.wait_for(lambda: not any(lib.proc_alive(p) for p in killed), 10,
+                     "killed processes to go")
+        time.sleep(0.5)
+        inst.start()
 
     worker.join(150)
     lib.check(not worker.is_alive(), "submissions did not finish in 150s")

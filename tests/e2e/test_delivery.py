@@ -41,6 +41,7 @@ def deliver(inst, fmt):
     if strays:
         problems.append("unexpected messages in the mailbox: %s" % strays[:5])
     lib.check(not problems, "%d problems:\n%s" % (len(problems), "\n".join(problems[:15])))
+    inst.check_log_clean()
 
 
 @lib.modes("user", "root")

@@ -69,6 +69,8 @@ def test_defer_locked_mbox(inst):
         lib.check(re.fullmatch(lib.QUEUE_ID_RE, queue_id), "bad queue_id %r" % queue_id)
         lib.check(obj["recipients"][0].get("address") == inst.rcpt_addr,
                   "recipients[0].address is %r" % obj["recipients"][0].get("address"))
+        reason = obj["recipients"][0]["delay_reason"]
+        lib.check(re.search(r"lock", reason, re.I), "delay_reason does not name the lock: %r" % reason)
         for key in ("arrival_time", "message_size", "sender"):
             lib.check(key in obj, "postqueue -j object lacks %s: %s" % (key, obj))
 

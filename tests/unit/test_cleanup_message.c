@@ -118,6 +118,16 @@ static const TEST_CASE cases[] = {
      0,
      "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nL abc\nL def\nN gh\n"
      "N \x80\xff 8-bit\nX \nE \n"},
+    {"notification: Received without uid, Message-Id added", "", CLEANUP_FLAG_BOUNCE,
+     {{'T', "1000000000 0"}, {'F', ""}, {'R', "jo@example.org"}, {'M', ""},
+      {'N', "From: MAILER-DAEMON (Mail Delivery System)"}, {'N', "Date: d"}, {'N', ""},
+      {'X', ""}, {'E', ""}},
+     0,
+     "T 1000000000 0\nF \nR jo@example.org\n"
+     "N Received: by host.example.com (postern)\n"
+     "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
+     "N From: MAILER-DAEMON (Mail Delivery System)\nN Date: d\n"
+     "N Message-Id: <20010909014640.QID@host.example.com>\nN \nX \nE \n"},
     {"always_bcc", "always_bcc = audit@example.org\n", 0,
      {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', ""}, {'X', ""}, {'E', ""}},
      0, "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nX \nR audit@example.org\nE \n"},

@@ -63,6 +63,10 @@ static const TEST_CASE cases[] = {
     {"no recipients", {"-f", "j", NULL}, "x\n", 0, EX_USAGE, NULL},
     {"-t, no destination header", {"-t", "-f", "j", NULL}, "Subject: x\nX: To: y\n\nTo: a@x\n", 0,
      EX_DATAERR, NULL},
+    {"-t, only an empty group", {"-t", "-f", "j", NULL}, "To: undisclosed-recipients:;\n\nb\n",
+     0, EX_DATAERR, NULL},
+    {"-t, Resent- headers without Resent- destination", {"-t", "-f", "j", NULL},
+     "To: a@x\nResent-From: b@y\n\nb\n", 0, EX_DATAERR, NULL},
     {"-t, folded Resent-Cc", {"-F", "", "-t", "-f", "j", NULL}, "Subject: x\n y\nResent-Cc :\n a\n",
      0, 0, "G 1\nF j\nM \nN Subject: x\nN  y\nN Resent-Cc :\nN  a\nX \nE \n"},
     {"bad option", {"-bs", NULL}, "", 0, EX_USAGE, NULL},
@@ -272,6 +276,7 @@ START_TEST(test_postdrop_malformed)
     };
     VSTRING *postdrop = vstring_alloc(100);
     char *argv[] = {NULL, "-c", test_dir, NULL};
+    char *file;
     size_t i;
 
     vstring_sprintf(postdrop, "%s/postdrop", sbin_dir);
@@ -282,7 +287,9 @@ START_TEST(test_postdrop_malformed)
         ck_assert_ptr_null(test_maildrop_file());
     }
     ck_assert_int_eq(test_spawn(argv, "F\x01" "j" "M\x00" "X\x00" "E\x00", 9), 0);
-    ck_assert_ptr_nonnull(test_maildrop_file());
+    ck_assert_ptr_nonnull(file = test_maildrop_file());
+    unlink(file);
+    myfree(file);
     vstring_free(postdrop);
 }
 END_TEST
