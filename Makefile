@@ -119,7 +119,8 @@ $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases: $(BUILD)/sbin/sendmail
 # Unit tests.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBS) $(LIBTOOL) $(foreach d,$(DAEMONS_BUILT),$(BUILD)/lib/lib$(d).a) $(PATHS_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) \
+	    $(foreach d,$(DAEMONS_BUILT),$(if $(filter test_$(d)_%,$(notdir $(basename $<))),-Isrc/$(d))) -o $@ $< \
 	    $(foreach d,$(DAEMONS_BUILT),$(if $(filter test_$(d)_%,$(notdir $(basename $<))),$(BUILD)/lib/lib$(d).a)) \
 	    $(LIBTOOL) $(LIBS) $(CHECK_LIBS)
 

@@ -924,6 +924,8 @@ class Instance:
 
     def log_tail(self, n=40):
         lines = self.log().splitlines()[-n:]
+        if not lines:
+            return "--- last lines of %s: the log is empty ---" % self.maillog
         return "--- last %d lines of %s ---\n%s" % (len(lines), self.maillog, "\n".join(lines))
 
     def log_entries(self):

@@ -69,38 +69,46 @@ def indent(text, prefix="    "):
 
 
 def run_one(name, fn, mode, session, remaining, keep):
-    """run_one - run one test; (status, message, instance directory or None)."""
+    """run_one - run one test; (status, message, notes)."""
     limit = max(1, int(min(getattr(fn, "timeout", DEFAULT_TIMEOUT), remaining)))
-    inst = None
+    holder = []
     status, message = "PASS", ""
-    signal.alarm(limit)
     try:
-        inst = lib.Instance(mode, name, session)
-        fn(inst)
-    except lib.Skip as e:
-        status, message = "SKIP", str(e)
-    except lib.TestTimeout:
-        status, message = "FAIL", "timed out after %ds" % limit
-    except AssertionError as e:
-        status, message = "FAIL", str(e)
-    except Exception:
-        status, message = "FAIL", traceback.format_exc()
-    finally:
-        signal.alarm(0)
-    notes = []
-    if inst is not None:
+        signal.alarm(limit)
         try:
-            notes = inst.close() + inst.notes
+            holder.append(lib.Instance(mode, name, session))
+            fn(holder[0])
+        except lib.Skip as e:
+            status, message = "SKIP", str(e)
+        except lib.TestTimeout:
+            status, message = "FAIL", "timed out after %ds" % limit
+        except AssertionError as e:
+            status, message = "FAIL", str(e)
         except Exception:
-            notes = ["stopping the instance failed: " + traceback.format_exc()]
-        if status == "FAIL" and "--- last " not in message:
-            message += "\n" + inst.log_tail(25)
-    directory = inst.dir if inst is not None else None
-    if directory and (status == "FAIL" or keep):
-        notes.append("instance kept: %s" % directory)
-    elif directory:
-        shutil.rmtree(directory, ignore_errors=True)
+            status, message = "FAIL", traceback.format_exc()
+        finally:
+            signal.alarm(0)
+    finally:
+        # Also on KeyboardInterrupt (SIGINT, SIGTERM): never leave an instance running.
+        notes = finish(holder[0] if holder else None, status, keep)
+    if status == "FAIL" and holder and "--- last " not in message:
+        message += "\n" + holder[0].log_tail(25)
     return status, message, notes
+
+
+def finish(inst, status, keep):
+    """finish - stop the instance; keep its directory after a failure; the notes."""
+    if inst is None:
+        return []
+    try:
+        notes = inst.close() + inst.notes
+    except Exception:
+        notes = ["stopping the instance failed: " + traceback.format_exc()]
+    if status == "FAIL" or keep:
+        notes.append("instance kept: %s" % inst.dir)
+    else:
+        shutil.rmtree(inst.dir, ignore_errors=True)
+    return notes
 
 
 def main():
@@ -133,25 +141,10 @@ def main():
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     session = lib.Session()
     try:
-        for name, fn, mode in cases:
-            remaining = deadline - time.monotonic()
-            began = time.monotonic()
-            if mode == "root" and not lib.IS_ROOT:
-                status, message, notes = "SKIP", "needs root", []
-            elif remaining < 5:
-                status, message, notes = "FAIL", "not run: time budget exhausted", []
-            else:
-                status, message, notes = run_one(name, fn, mode, session, remaining, args.keep)
-            counts[status] += 1
-            line = "%s %s (%.1fs)" % (status, name, time.monotonic() - began)
-            if status != "PASS" and message:
-                first, _, rest = message.partition("\n")
-                line += ": " + first
-                if rest:
-                    line += "\n" + indent(rest)
-            for note in notes:
-                line += "\n" + indent("note: " + note)
-            print(line, flush=True)
+        run_all(cases, args, session, deadline, counts)
+    except KeyboardInterrupt:
+        counts["FAIL"] += 1
+        print("interrupted: the remaining tests were not run", flush=True)
     finally:
         for problem in session.close():
             print("note: " + problem, flush=True)
@@ -160,6 +153,29 @@ def main():
         summary += ", %d skipped" % counts["SKIP"]
     print(summary, flush=True)
     return 1 if counts["FAIL"] else 0
+
+
+def run_all(cases, args, session, deadline, counts):
+    """run_all - run the cases in order and print one line per test."""
+    for name, fn, mode in cases:
+        remaining = deadline - time.monotonic()
+        began = time.monotonic()
+        if mode == "root" and not lib.IS_ROOT:
+            status, message, notes = "SKIP", "needs root", []
+        elif remaining < 5:
+            status, message, notes = "FAIL", "not run: time budget exhausted", []
+        else:
+            status, message, notes = run_one(name, fn, mode, session, remaining, args.keep)
+        counts[status] += 1
+        line = "%s %s (%.1fs)" % (status, name, time.monotonic() - began)
+        if status != "PASS" and message:
+            first, _, rest = message.partition("\n")
+            line += ": " + first
+            if rest:
+                line += "\n" + indent(rest)
+        for note in notes:
+            line += "\n" + indent("note: " + note)
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@
 #include "rec_type.h"
 #include "record.h"
 
-#include "../../src/bounce/bounce.h" /* the Makefile has no -Isrc/bounce */
+#include "bounce.h" /* the Makefile has no -Isrc/bounce */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

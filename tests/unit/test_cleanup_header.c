@@ -22,7 +22,7 @@
 #include "vstring.h"
 #include "mail_conf.h"
 #include "mail_params.h"
-#include "../../src/cleanup/cleanup.h"
+#include "cleanup.h"
 
 static char test_dir[] = "/tmp/test_cleanup_header_XXXXXX";
 

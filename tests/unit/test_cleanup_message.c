@@ -32,7 +32,7 @@
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "cleanup_proto.h"
-#include "../../src/cleanup/cleanup.h"
+#include "cleanup.h"
 
 #define MAX_RECS 40
 

@@ -29,7 +29,7 @@
 #include "rec_type.h"
 #include "record.h"
 
-#include "../../src/local/local.h" /* the Makefile has no -Isrc/local */
+#include "local.h" /* the Makefile has no -Isrc/local */
 
 static char tmpdir[] = "/tmp/test_local_maildir.XXXXXX";
 static VSTREAM *queue_fp;

@@ -40,7 +40,7 @@
 #include "rec_type.h"
 #include "record.h"
 
-#include "../../src/local/local.h" /* the Makefile has no -Isrc/local */
+#include "local.h" /* the Makefile has no -Isrc/local */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

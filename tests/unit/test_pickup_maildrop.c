@@ -25,7 +25,7 @@
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "cleanup_proto.h"
-#include "../../src/pickup/pickup.h"
+#include "pickup.h"
 
 #define MAX_RECS 20
 

@@ -31,7 +31,7 @@
 #include "rec_type.h"
 #include "record.h"
 
-#include "../../src/qmgr/qmgr_active.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_active.h" /* the Makefile has no -Isrc/qmgr */
 
 static char tmpdir[] = "/tmp/test_qmgr_active.XXXXXX";
 static VSTRING *captured;

@@ -12,7 +12,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "../../src/qmgr/qmgr_backoff.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_backoff.h" /* the Makefile has no -Isrc/qmgr */
 
 struct delay_case {
     long now, arrival;

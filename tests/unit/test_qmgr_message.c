@@ -29,8 +29,8 @@
 #include "rec_type.h"
 #include "record.h"
 
-#include "../../src/qmgr/qmgr_message.h" /* the Makefile has no -Isrc/qmgr */
-#include "../../src/qmgr/qmgr_result.h"
+#include "qmgr_message.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_result.h"
 
 static char tmpdir[] = "/tmp/test_qmgr_message.XXXXXX";
 

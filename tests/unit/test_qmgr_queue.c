@@ -19,8 +19,8 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
-#include "../../src/qmgr/qmgr_message.h" /* the Makefile has no -Isrc/qmgr */
-#include "../../src/qmgr/qmgr_queue.h"
+#include "qmgr_message.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_queue.h"
 
 /* make_message - a message with the given recipient addresses */
 static QMGR_MESSAGE *make_message(const char *id, const char *const *addrs)

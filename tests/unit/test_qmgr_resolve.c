@@ -15,7 +15,7 @@
 
 #include "vstring.h"
 
-#include "../../src/qmgr/qmgr_resolve.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_resolve.h" /* the Makefile has no -Isrc/qmgr */
 
 struct resolve_case {
     const char *addr;

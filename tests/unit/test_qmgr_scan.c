@@ -26,7 +26,7 @@
 
 #include "mail_queue.h"
 
-#include "../../src/qmgr/qmgr_scan.h" /* the Makefile has no -Isrc/qmgr */
+#include "qmgr_scan.h" /* the Makefile has no -Isrc/qmgr */
 
 static char tmpdir[] = "/tmp/test_qmgr_scan.XXXXXX";
 
