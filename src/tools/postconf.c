@@ -97,7 +97,9 @@ static void postconf_show_one(const MAIL_CONF_ENT *ent, int flags)
         postconf_print(ent->name, mail_conf_default(ent->name), flags);
         return;
     }
-    if ((value = mail_conf_lookup(ent->name)) == NULL) {
+    if ((value = mail_conf_lookup(ent->name)) == NULL
+        || ((flags & PC_FLAG_NONDEFAULT) && mail_conf_line(ent->name) <= 0)) {
+        /* -n: only what main.cf itself sets, as Postfix shows. */
         if (flags & PC_FLAG_NONDEFAULT)
             return;
         value = mail_conf_default(ent->name);

@@ -36,6 +36,7 @@
  */
 #include "sys_defs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -56,6 +57,7 @@
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
+#include "mail_queue.h"
 #include "maillog.h"
 #include "master_conf.h"
 
@@ -166,8 +168,6 @@ postern_check(int starting)
         /* At start, master creates whatever part of the tree is missing. */
         if (!starting)
             errors += queue_tree_check(var_queue_directory, &ids);
-        else if (access(var_queue_directory, F_OK) == 0)
-            (void)queue_tree_check(var_queue_directory, &ids);
         postern_check_setgid(&ids);
     }
     vstring_free(why);
@@ -214,6 +214,46 @@ postern_run_master(void)
     return (WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
+/*
+ * Temporary queue files (NAME.tmp) belong to a writer that has not yet
+ * acknowledged anything. With master stopped no cleanup runs, so every
+ * one in incoming/ is left over from a crash; postdrop runs without
+ * master, so maildrop/ keeps young ones.
+ */
+#define POSTERN_STALE_MAILDROP (24 * 3600)
+
+/* postern_remove_stale - remove temporary files left by a crashed writer */
+static void
+postern_remove_stale(const char *queue, int min_age)
+{
+    VSTRING *path = vstring_alloc(100);
+    char *queue_path = concatenate(var_queue_directory, "/", queue, (char *) 0);
+    struct dirent *dp;
+    struct stat st;
+    size_t len;
+    DIR *dir;
+
+    dir = opendir(queue_path);
+    myfree(queue_path);
+    if (dir == NULL) {
+        vstring_free(path);
+        return;
+    }
+    while ((dp = readdir(dir)) != NULL) {
+        len = strlen(dp->d_name);
+        if (len < 5 || strcmp(dp->d_name + len - 4, ".tmp") != 0)
+            continue;
+        vstring_sprintf(path, "%s/%s/%s", var_queue_directory, queue, dp->d_name);
+        if (lstat(STR(path), &st) < 0 || !S_ISREG(st.st_mode)
+            || time((time_t *) 0) - st.st_mtime < min_age)
+            continue;
+        if (unlink(STR(path)) == 0)
+            msg_info("removed stale temporary file %s", STR(path));
+    }
+    closedir(dir);
+    vstring_free(path);
+}
+
 /* postern_start - check, then start master */
 static int
 postern_start(void)
@@ -224,6 +264,8 @@ postern_start(void)
         msg_fatal("configuration problems -- the %s mail system was not started", MAIL_NAME);
     if ((pid = postern_running()) != 0)
         msg_fatal("the %s mail system is already running", MAIL_NAME);
+    postern_remove_stale(MAIL_QUEUE_INCOMING, 0);
+    postern_remove_stale(MAIL_QUEUE_MAILDROP, POSTERN_STALE_MAILDROP);
     msg_info("starting the %s mail system", MAIL_NAME);
     if (postern_run_master() != 0)
         msg_fatal("mail system startup failed");

@@ -273,5 +273,8 @@ int main(int argc, char **argv)
         for (i = 0; i < args[op]->argc; i++)
             counts[op] += ps_run(op, queues ? queues : ps_ops[op].queues, args[op]->argv[i]);
     ps_report(counts);
+    for (op = 0; op < PS_OP_COUNT; op++)
+        argv_free(args[op]);
+    myfree(queues);
     return 0;
 }

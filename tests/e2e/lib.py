@@ -34,7 +34,6 @@ removed at its end.
 import email
 import fcntl
 import email.policy
-import errno
 import json
 import os
 import pwd
