@@ -28,7 +28,10 @@ if [ $privileged = yes ]; then
         groupadd --system "$SETGID_GROUP"
     fi
     if ! getent passwd "$MAIL_OWNER" >/dev/null; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        # A group of that name left behind (say, by userdel) becomes its group.
+        group_opt=--user-group
+        if getent group "$MAIL_OWNER" >/dev/null; then group_opt="--gid $MAIL_OWNER"; fi
+        useradd --system $group_opt --no-create-home --home-dir /nonexistent \
             --shell /usr/sbin/nologin "$MAIL_OWNER"
     fi
 fi

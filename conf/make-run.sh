@@ -19,8 +19,13 @@ ETC=$RUNDIR/etc
 if [ "$(id -u)" = 0 ]; then
     owner=postern group=postdrop
     getent group "$group" >/dev/null || groupadd --system "$group"
-    getent passwd "$owner" >/dev/null || useradd --system --user-group --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin "$owner"
+    if ! getent passwd "$owner" >/dev/null; then
+        # A group of that name left behind (say, by userdel) becomes its group.
+        group_opt=--user-group
+        if getent group "$owner" >/dev/null; then group_opt="--gid $owner"; fi
+        useradd --system $group_opt --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin "$owner"
+    fi
 else
     owner=$(id -un) group=$(id -gn)
 fi

@@ -15,6 +15,8 @@ Layout of D (see docs/testing.md):
     D/mail                             mail_spool_directory (mode 1777)
     D/home/USER                        the recipients' homes
     D/maillog                          maillog_file
+    D/sanitizer                        ASan/UBSan reports (log_path), mode 1777;
+                                       run.py fails a test that leaves any
     D/bin                              root mode only: command_directory with a
                                        setgid copy of postdrop and postqueue
 
@@ -592,7 +594,7 @@ class Instance:
         admin = self.admin if self.mode == "user" else None
         for d, mode, acct in (("etc", 0o755, admin), ("queue", 0o755, admin),
                               ("data", 0o700, self.owner), ("mail", 0o1777, None),
-                              ("home", 0o755, None)):
+                              ("home", 0o755, None), ("sanitizer", 0o1777, None)):
             os.mkdir(self.path(d))
             os.chmod(self.path(d), mode)
             self._chown(self.path(d), acct)
@@ -649,6 +651,8 @@ class Instance:
             "queue_run_delay": "1s",
             "deliver_lock_attempts": "2",
             "deliver_lock_delay": "1s",
+            # The default list plus the sanitizers' settings (see sanitizer_env).
+            "import_environment": "MAIL_CONFIG MAIL_DEBUG LANG=C TZ ASAN_OPTIONS UBSAN_OPTIONS",
         }
         if self.mode == "root":
             p["alternate_config_directories"] = self.etc
@@ -705,6 +709,7 @@ class Instance:
                 kwargs.update(user=as_.uid, group=as_.gid, extra_groups=[])
         else:
             child_env.update(HOME=os.environ.get("HOME", "/"))
+        child_env.update(self.sanitizer_env())
         child_env.update(env or {})
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
@@ -725,6 +730,34 @@ class Instance:
             with self._lock:
                 self._procs.discard(proc)
         return Result(argv, proc.returncode, out, err)
+
+    def sanitizer_env(self):
+        """sanitizer_env - ASAN_OPTIONS/UBSAN_OPTIONS: reports go to files in D/sanitizer.
+
+        Every program (master passes them on through import_environment)
+        writes its reports to D/sanitizer/{asan,ubsan}.PID instead of stderr,
+        which daemons do not have.  Root mode turns leak detection off:
+        LeakSanitizer cannot inspect a process that changed its credentials
+        (setgid postdrop and postqueue, daemons that drop root, local) and
+        exits with a fatal error instead; user mode keeps it.  Harmless for a
+        build without sanitizers.
+        """
+        asan = [os.environ.get("ASAN_OPTIONS", ""), "log_path=" + self.path("sanitizer", "asan")]
+        if self.mode == "root":
+            asan.append("detect_leaks=0")
+        ubsan = [os.environ.get("UBSAN_OPTIONS", ""), "print_stacktrace=1",
+                 "log_path=" + self.path("sanitizer", "ubsan")]
+        return {"ASAN_OPTIONS": ":".join(o for o in asan if o),
+                "UBSAN_OPTIONS": ":".join(o for o in ubsan if o)}
+
+    def sanitizer_reports(self):
+        """sanitizer_reports - [(file name, text)] of the reports in D/sanitizer."""
+        out = []
+        d = self.path("sanitizer")
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            with open(os.path.join(d, name), "rb") as f:
+                out.append((name, f.read().decode("utf-8", "replace")))
+        return out
 
     def tool(self, name):
         return os.path.join(self.command_dir, name)

@@ -18,6 +18,8 @@ POSTERN_E2E_BUDGET); tests that the budget leaves no time for fail as
 "not run".  Whatever happens, every instance is stopped (postern stop, then
 by PID), the commands it ran are ended, and the accounts made for the run are
 removed.  A failed test's directory is kept for inspection (all with --keep).
+A test after which D/sanitizer holds ASan/UBSan reports (lib.sanitizer_env)
+fails, with the start of each report.
 """
 
 import argparse
@@ -90,25 +92,32 @@ def run_one(name, fn, mode, session, remaining, keep):
             signal.alarm(0)
     finally:
         # Also on KeyboardInterrupt (SIGINT, SIGTERM): never leave an instance running.
-        notes = finish(holder[0] if holder else None, status, keep)
+        notes, reports = finish(holder[0] if holder else None, status, keep)
+    if reports:
+        status = "FAIL"
+        message = (message + "\n" if message else "") + "sanitizer reports in %s:\n%s" % (
+            holder[0].path("sanitizer"),
+            "\n".join("--- %s ---\n%s" % (n, "\n".join(t.splitlines()[:40])) for n, t in reports))
     if status == "FAIL" and holder and "--- last " not in message:
         message += "\n" + holder[0].log_tail(25)
     return status, message, notes
 
 
 def finish(inst, status, keep):
-    """finish - stop the instance; keep its directory after a failure; the notes."""
+    """finish - stop the instance; keep its directory after a failure or a
+    sanitizer report; (notes, sanitizer reports)."""
     if inst is None:
-        return []
+        return [], []
     try:
         notes = inst.close() + inst.notes
     except Exception:
         notes = ["stopping the instance failed: " + traceback.format_exc()]
-    if status == "FAIL" or keep:
+    reports = inst.sanitizer_reports()
+    if status == "FAIL" or reports or keep:
         notes.append("instance kept: %s" % inst.dir)
     else:
         shutil.rmtree(inst.dir, ignore_errors=True)
-    return notes
+    return notes, reports
 
 
 def main():
