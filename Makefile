@@ -67,7 +67,7 @@ PROGRAMS = $(BUILD)/libexec/master $(foreach d,$(DAEMONS_BUILT),$(BUILD)/libexec
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit golden e2e asan run stop install clean lint
+.PHONY: FORCE all deps test unit golden e2e asan run stop install clean lint
 .SECONDARY:
 
 all: $(PROGRAMS) $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases

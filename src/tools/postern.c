@@ -166,8 +166,11 @@ postern_check(int starting)
         errors++;
     } else {
         /* At start, master creates whatever part of the tree is missing. */
-        if (!starting)
+        /* Like "postfix check": create what is missing, then verify it all. */
+        if (!starting) {
+            queue_tree_create(var_queue_directory, &ids);
             errors += queue_tree_check(var_queue_directory, &ids);
+        }
         postern_check_setgid(&ids);
     }
     vstring_free(why);
