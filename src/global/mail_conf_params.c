@@ -19,7 +19,8 @@
  *
  * Memory: string var_* values belong to this module and are replaced (the
  * old copy freed) by the next mail_params_init(); callers must not keep
- * pointers across a reload.
+ * pointers across a reload. mail_params_init() keeps its three work
+ * buffers between calls.
  *
  * Diagnostics: fatal, naming file, line and parameter when the value came
  * from main.cf: "PATH, line N: parameter NAME: bad time value: 5x",
@@ -257,16 +258,17 @@ static void mail_conf_init_one(const MAIL_CONF_ENT *ent, VSTRING *value, VSTRING
 /* mail_params_init - set every var_* from the settings and defaults */
 void mail_params_init(void)
 {
-    VSTRING *value = vstring_alloc(100);
-    VSTRING *why = vstring_alloc(100);
-    VSTRING *where = vstring_alloc(100);
+    /* Kept for the next call (reload), so that a fatal exit mid-loop leaks nothing. */
+    static VSTRING *value, *why, *where;
     const MAIL_CONF_ENT *table;
     ssize_t count, i;
 
+    if (value == NULL) {
+        value = vstring_alloc(100);
+        why = vstring_alloc(100);
+        where = vstring_alloc(100);
+    }
     table = mail_conf_table(&count);
     for (i = 0; i < count; i++)
         mail_conf_init_one(table + i, value, why, where);
-    vstring_free(value);
-    vstring_free(why);
-    vstring_free(where);
 }

@@ -182,6 +182,7 @@ main(int argc, char **argv)
     if (!master_foreground)
         master_detach();
     master_pid_lock(pid_path);
+    myfree(pid_path);
     master_sig_init();
     master_config_start();
     msg_info("daemon started -- version %s, configuration %s", MAIL_VERSION, mail_conf_dir());

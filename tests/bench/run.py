@@ -136,7 +136,7 @@ class Instance:
             self.user = pwd.getpwuid(os.getuid())
         self.group = grp.getgrgid(self.user.pw_gid).gr_name
         self.home = os.path.join(self.dir, "home", self.user.pw_name)
-        self.rcpt = "%s@localhost" % self.user.pw_name
+        self.rcpt = "%s@postern.bench" % self.user.pw_name  # $myhostname: no append_dot_mydomain
         if fmt == "maildir":
             self.mailbox = (os.path.join(self.home, "Maildir") if IS_ROOT
                             else os.path.join(self.dir, "maildir", self.user.pw_name))
