@@ -159,6 +159,9 @@ golden: all
 asan: deps
 	$(MAKE) BUILD=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" OPT="-O1 -g" all unit golden e2e
 
+bench: all
+	python3 tests/bench/run.py --build $(abspath $(BUILD)) $(BENCH_ARGS)
+
 RUN_DIR = $(abspath run)
 run: deps all
 	@sh conf/make-run.sh "$(abspath $(BUILD))" "$(RUN_DIR)"
