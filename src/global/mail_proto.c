@@ -10,6 +10,9 @@
  * a failure. It returns the stream (the caller closes it), or NULL after a
  * warning.
  *
+ * mail_connect_quiet() is the same without the warning when the connect
+ * itself fails (errno tells why); a wrong announcement is still a warning.
+ *
  * mail_announce(stream, proto) is the server side: it writes and flushes
  * { protocol=PROTO }; 0 on success, -1 on a write error.
  *
@@ -32,36 +35,61 @@
 #include "msg.h"
 #include "sock.h"
 
-/* mail_connect - connect to an internal service and check its protocol */
-VSTREAM *mail_connect(const char *class, const char *service, const char *proto)
+/* mail_connect_check - read and check the server's protocol announcement */
+static VSTREAM *mail_connect_check(VSTREAM *stream, const char *path, const char *proto)
+{
+    VSTRING *got = vstring_alloc(100);
+
+    if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, got),
+                  ATTR_TYPE_END) != 1) {
+        msg_warn("%s: no protocol announcement from the server", path);
+        (void)vstream_fclose(stream);
+        stream = 0;
+    } else if (strcmp(STR(got), proto) != 0) {
+        msg_warn("%s: unexpected protocol \"%.100s\" (expected \"%s\")", path, STR(got),
+                 proto);
+        (void)vstream_fclose(stream);
+        stream = 0;
+    }
+    vstring_free(got);
+    return stream;
+}
+
+/* mail_connect_flags - connect, optionally without a warning on failure */
+static VSTREAM *mail_connect_flags(const char *class, const char *service, const char *proto,
+                                   int quiet)
 {
     VSTRING *path = vstring_alloc(100);
-    VSTRING *got = vstring_alloc(100);
     VSTREAM *stream = 0;
+    int saved_errno;
     int fd;
 
     vstring_sprintf(path, "%s/%s", class, service);
     if ((fd = unix_connect(STR(path), BLOCKING, var_ipc_timeout)) < 0) {
-        msg_warn("connect to %s: %m", STR(path));
+        if (!quiet)
+            msg_warn("connect to %s: %m", STR(path));
     } else {
         stream = vstream_fdopen(fd, O_RDWR);
         vstream_set_name(stream, STR(path));
         vstream_set_timeout(stream, var_ipc_timeout);
-        if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, got),
-                      ATTR_TYPE_END) != 1) {
-            msg_warn("%s: no protocol announcement from the server", STR(path));
-            (void)vstream_fclose(stream);
-            stream = 0;
-        } else if (strcmp(STR(got), proto) != 0) {
-            msg_warn("%s: unexpected protocol \"%.100s\" (expected \"%s\")", STR(path),
-                     STR(got), proto);
-            (void)vstream_fclose(stream);
-            stream = 0;
-        }
+        stream = mail_connect_check(stream, STR(path), proto);
     }
+    saved_errno = errno;
     vstring_free(path);
-    vstring_free(got);
+    errno = saved_errno;
     return stream;
+}
+
+/* mail_connect - connect to an internal service and check its protocol */
+VSTREAM *mail_connect(const char *class, const char *service, const char *proto)
+{
+    return mail_connect_flags(class, service, proto, 0);
+}
+
+/* mail_connect_quiet - mail_connect without a warning when nobody listens */
+VSTREAM *mail_connect_quiet(const char *class, const char *service, const char *proto)
+{
+    return mail_connect_flags(class, service, proto, 1);
 }
 
 /* mail_announce - tell a new client which protocol this server speaks */

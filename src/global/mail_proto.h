@@ -6,6 +6,8 @@
  * MAIL_ATTR_PROTO (e.g. "cleanup"). mail_connect() opens
  * $queue_directory/CLASS/SERVICE, reads and checks that announcement, and
  * returns a stream with an ipc_timeout; NULL (with a warning) on failure.
+ * mail_connect_quiet() says nothing when the service is not running
+ * (postqueue tells the user itself).
  * mail_trigger() sends a one-byte wakeup request to a trigger service.
  */
 #ifndef MAIL_PROTO_H
@@ -24,11 +26,16 @@
 #define MAIL_SERVICE_LOCAL "local"
 #define MAIL_SERVICE_BOUNCE "bounce"
 #define MAIL_SERVICE_DEFER "defer"
+#define MAIL_SERVICE_SHOWQ "showq"
 
 /* Protocol announcements. */
 #define MAIL_PROTO_CLEANUP "cleanup"
 #define MAIL_PROTO_DELIVER "delivery"
 #define MAIL_PROTO_BOUNCE "bounce"
+#define MAIL_PROTO_SHOWQ "showq"
+
+/* showq requests: { request=list, format=text|json } (showq_format.h). */
+#define SHOWQ_REQ_LIST "list"
 
 /* qmgr and pickup trigger requests (one byte each). */
 #define TRIGGER_REQ_WAKEUP 'W'
@@ -62,6 +69,7 @@
 #define MAIL_ATTR_LOG_IDENT "log_ident"
 #define MAIL_ATTR_TIME "time"
 #define MAIL_ATTR_UID "uid"
+#define MAIL_ATTR_FORMAT "format"
 
 /* Status codes in replies. */
 #define MAIL_STAT_OK 0
@@ -69,6 +77,8 @@
 #define MAIL_STAT_BOUNCE 2
 
 extern VSTREAM *mail_connect(const char *class, const char *service, const char *proto);
+/* The same, but a failed connect is no warning (errno says why). */
+extern VSTREAM *mail_connect_quiet(const char *class, const char *service, const char *proto);
 extern int mail_announce(VSTREAM *stream, const char *proto);
 extern int mail_trigger(const char *class, const char *service, int request);
 /* Several request bytes in one write (len < 0: strlen(buf)); 0 or -1. */

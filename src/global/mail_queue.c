@@ -292,6 +292,20 @@ VSTREAM *mail_queue_open(const char *queue, const char *id, int flags, mode_t mo
     return stream;
 }
 
+/* mail_queue_move - move a queue file to another queue (no directory fsync) */
+int mail_queue_move(const char *id, const char *old_queue, const char *new_queue)
+{
+    VSTRING *old_path = vstring_alloc(100);
+    VSTRING *new_path = vstring_alloc(100);
+    int ret;
+
+    ret = rename(mail_queue_path(old_path, old_queue, id),
+                 mail_queue_path(new_path, new_queue, id));
+    vstring_free(old_path);
+    vstring_free(new_path);
+    return ret < 0 ? -1 : 0;
+}
+
 /* mail_queue_rename - move a queue file to another queue, durably */
 int mail_queue_rename(const char *id, const char *old_queue, const char *new_queue)
 {
@@ -301,8 +315,9 @@ int mail_queue_rename(const char *id, const char *old_queue, const char *new_que
 
     ret = rename(mail_queue_path(old_path, old_queue, id),
                  mail_queue_path(new_path, new_queue, id));
-    if (ret == 0)
-        ret = fsync_dir(new_queue);
+    /* The file has moved; a failed directory sync is worth a warning only. */
+    if (ret == 0 && fsync_dir(new_queue) < 0)
+        msg_warn("fsync directory %s: %m", new_queue);
     vstring_free(old_path);
     vstring_free(new_path);
     return ret < 0 ? -1 : 0;

@@ -14,7 +14,9 @@
  * writes it, then mail_queue_commit() flushes, fsyncs, renames it to ID and
  * fsyncs the directory, and only after that may the caller acknowledge the
  * message. mail_queue_rename() moves a file between queues (same file
- * system, atomic) and fsyncs the target directory. On failure they return
+ * system, atomic) and fsyncs the target directory; mail_queue_move() does
+ * not, for moves whose loss in a crash leaves the file in its old queue,
+ * from where it is taken again (qmgr's incoming -> active). On failure they return
  * -1 with errno set. mail_queue_commit() leaves the stream open;
  * mail_queue_abort() closes it (when not NULL) and removes ID.tmp and ID.
  * mail_queue_path() with a NULL buffer uses a static one.
@@ -53,6 +55,7 @@ extern int mail_queue_commit(VSTREAM *stream, const char *queue, const char *id)
 extern void mail_queue_abort(VSTREAM *stream, const char *queue, const char *id);
 extern VSTREAM *mail_queue_open(const char *queue, const char *id, int flags, mode_t mode);
 extern int mail_queue_rename(const char *id, const char *old_queue, const char *new_queue);
+extern int mail_queue_move(const char *id, const char *old_queue, const char *new_queue);
 extern int mail_queue_remove(const char *queue, const char *id);
 
 #endif

@@ -140,7 +140,7 @@ static VSTREAM *qmgr_active_open(const char *queue, const char *id)
 {
     VSTREAM *fp;
 
-    if (mail_queue_rename(id, queue, MAIL_QUEUE_ACTIVE) < 0) {
+    if (mail_queue_move(id, queue, MAIL_QUEUE_ACTIVE) < 0) {
         if (errno != ENOENT)
             msg_warn("%s: move from %s to %s: %s", id, queue, MAIL_QUEUE_ACTIVE,
                      strerror(errno));
@@ -148,7 +148,7 @@ static VSTREAM *qmgr_active_open(const char *queue, const char *id)
     }
     if ((fp = mail_queue_open(MAIL_QUEUE_ACTIVE, id, O_RDWR, 0)) == 0) {
         msg_warn("%s: open %s file: %s", id, MAIL_QUEUE_ACTIVE, strerror(errno));
-        if (mail_queue_rename(id, MAIL_QUEUE_ACTIVE, queue) < 0)
+        if (mail_queue_move(id, MAIL_QUEUE_ACTIVE, queue) < 0)
             msg_warn("%s: move back to %s: %s", id, queue, strerror(errno));
     }
     return fp;
@@ -233,12 +233,18 @@ static int qmgr_active_flush(QMGR_MESSAGE *message)
     return 0;
 }
 
-/* qmgr_active_close - make DONE marks durable and close the queue file */
-static void qmgr_active_close(QMGR_MESSAGE *message)
+/*
+ * qmgr_active_close - close the queue file, with its DONE marks durable
+ * when the message stays queued. A file about to be removed needs no
+ * fsync: if a crash undoes the removal, the lost marks only mean a second
+ * delivery (at least once), and a bounce log entry is always fsync'ed
+ * before its recipient is marked.
+ */
+static void qmgr_active_close(QMGR_MESSAGE *message, int durable)
 {
     if (message->fp == 0)
         return;
-    if (vstream_fsync(message->fp) == VSTREAM_EOF)
+    if (durable && vstream_fsync(message->fp) == VSTREAM_EOF)
         msg_warn("%s: sync queue file: %s", message->queue_id, strerror(errno));
     if (vstream_fclose(message->fp) == VSTREAM_EOF)
         msg_warn("%s: close queue file: %s", message->queue_id, strerror(errno));
@@ -248,7 +254,7 @@ static void qmgr_active_close(QMGR_MESSAGE *message)
 /* qmgr_active_remove - all done: remove the message and its logs */
 static void qmgr_active_remove(QMGR_MESSAGE *message)
 {
-    qmgr_active_close(message);
+    qmgr_active_close(message, 0);
     qmgr_active_remove_log(MAIL_QUEUE_DEFER, message->queue_id);
     if (mail_queue_remove(MAIL_QUEUE_ACTIVE, message->queue_id) < 0) {
         msg_warn("%s: remove %s file: %s", message->queue_id, MAIL_QUEUE_ACTIVE,
@@ -265,7 +271,7 @@ static void qmgr_active_defer(QMGR_MESSAGE *message, time_t now)
     struct timeval times[2];
     int delay;
 
-    qmgr_active_close(message);
+    qmgr_active_close(message, 1);
     delay = qmgr_backoff_delay(now, (time_t)message->arrival_sec, var_minimal_backoff_time,
                                var_maximal_backoff_time);
     times[0].tv_sec = times[1].tv_sec = now + delay;
