@@ -8,9 +8,10 @@
  *	postdrop reads one message as a record stream on standard input (as
  *	sendmail writes it), checks every record, and stores the records
  *	unchanged in maildrop/ID (written as maildrop/ID.tmp, mode 0644,
- *	fsync'ed, renamed, directory fsync'ed; the last step is skipped when
- *	the user may not read the maildrop directory, mode 1730, because
- *	fsync needs a readable descriptor). Only then does it exit 0 and
+ *	fsync'ed, renamed, directory fsync'ed; when the user may not read the
+ *	maildrop directory, mode 1730, the file is fsync'ed again instead,
+ *	which on a journaling file system commits the rename). Only then does
+ *	it exit 0 and
  *	wake up pickup (public/pickup, 'W'; a failed wakeup does not matter:
  *	pickup also scans on a timer). It adds nothing of its own: pickup
  *	learns the submitting user from the file owner.
@@ -177,8 +178,17 @@ postdrop_commit(VSTREAM *stream, const char *id)
         msg_warn("uid=%ld: write %s: %m", (long)getuid(), STR(temp));
     else if (rename(STR(temp), STR(final)) < 0)
         msg_warn("uid=%ld: rename %s to %s: %m", (long)getuid(), STR(temp), STR(final));
-    else if (fsync_dir(MAIL_QUEUE_MAILDROP) < 0 && errno != EACCES && errno != EPERM)
+    else if (fsync_dir(MAIL_QUEUE_MAILDROP) == 0)
+        ret = 0;
+    else if (errno != EACCES && errno != EPERM)
         msg_warn("uid=%ld: fsync directory %s: %m", (long)getuid(), MAIL_QUEUE_MAILDROP);
+    /*
+     * The user may not open maildrop/ (mode 1730). The rename changed the
+     * file's ctime, so syncing the file again makes a journaling file system
+     * (ext4, xfs) commit the transaction that holds the rename too.
+     */
+    else if (vstream_fsync(stream) != 0)
+        msg_warn("uid=%ld: sync %s: %m", (long)getuid(), STR(final));
     else
         ret = 0;
     vstring_free(temp);

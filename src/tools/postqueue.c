@@ -24,17 +24,25 @@
  *	    attempt (the file's mtime) to now, then send F and D to qmgr.
  *	-c  the configuration directory; -v more verbose logging.
  *
- *	postqueue reads the queue directories itself (postern has no showq
- *	daemon), so -p, -j and -i need root or mail_owner; -f needs only
+ *	-p and -j ask the showq daemon (public/showq, reachable because
+ *	postqueue is set-gid setgid_group) for the listing and copy it to
+ *	stdout, so they work for every user. When showq cannot be reached
+ *	(the mail system is down), root and mail_owner read the queue
+ *	directly after a warning; other users get a fatal error. -i reads
+ *	the queue itself and needs root or mail_owner; -f needs only
  *	access to public/qmgr.
  *
  * DIAGNOSTICS
- *	"postqueue: fatal: open queue directory PATH: Permission denied"
- *	for a user who may not read the queue; "postqueue: fatal: Cannot
+ *	"postqueue: fatal: Queue report unavailable - mail system is down
+ *	(Connect to the postern showq service: REASON)" (exit status 69)
+ *	for a listing that nobody can make; "postqueue: warning: Mail
+ *	system is down -- accessing queue directly (...)" before root or
+ *	mail_owner reads the queue itself; "postqueue: fatal: Cannot
  *	flush mail queue - mail system is down" (exit status 69) when qmgr
  *	cannot be reached. Warnings and errors also go to the mail log.
  */
 #include "sys_defs.h"
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -45,8 +53,8 @@
 #include "mail_proto.h"
 #include "mail_queue.h"
 #include "msg.h"
+#include "showq_format.h"
 #include "tool_queue.h"
-#include "tool_showq.h"
 #include "vstream.h"
 #include "vstring.h"
 
@@ -78,6 +86,59 @@ static void pq_trigger(const char *requests)
     for (cp = requests; *cp; cp++)
         if (mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, *cp) < 0)
             msg_fatal_status(PQ_EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+}
+
+/* pq_showq_copy - ask showq for a listing and copy it to stdout */
+static void pq_showq_copy(VSTREAM *showq, int format)
+{
+    char buf[VSTREAM_BUFSIZE];
+    ssize_t len;
+
+    if (attr_print(showq, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_REQ, SHOWQ_REQ_LIST),
+                   SEND_ATTR_STR(MAIL_ATTR_FORMAT, showq_format_name(format)),
+                   ATTR_TYPE_END) != 0
+        || vstream_fflush(showq) == VSTREAM_EOF)
+        msg_fatal_status(PQ_EX_UNAVAILABLE, "send request to %s: %m", vstream_name(showq));
+    while ((len = vstream_fread(showq, buf, sizeof(buf))) > 0)
+        if (vstream_fwrite(vstream_out, buf, (size_t)len) != len)
+            break;
+    if (vstream_ferror(showq))
+        msg_fatal_status(PQ_EX_UNAVAILABLE, "read from %s: %s", vstream_name(showq),
+                         vstream_ftimeout(showq) ? "timeout" : "read error");
+    (void)vstream_fclose(showq);
+}
+
+/* pq_may_read_queue - may this user read the queue directories? */
+static int pq_may_read_queue(void)
+{
+    struct passwd *pw;
+
+    if (getuid() == 0)
+        return 1;
+    return ((pw = getpwnam(var_mail_owner)) != 0 && pw->pw_uid == getuid());
+}
+
+/* pq_show - list the queue through showq; directly when it is down */
+static void pq_show(int format)
+{
+    VSTRING *why;
+    VSTREAM *showq;
+
+    if ((showq = mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_SHOWQ,
+                                    MAIL_PROTO_SHOWQ)) != 0) {
+        pq_showq_copy(showq, format);
+        return;
+    }
+    if (!pq_may_read_queue())
+        msg_fatal_status(PQ_EX_UNAVAILABLE, "Queue report unavailable - mail system is down"
+                         " (Connect to the %s %s service: %m)", var_mail_name,
+                         MAIL_SERVICE_SHOWQ);
+    msg_warn("Mail system is down -- accessing queue directly"
+             " (Connect to the %s %s service: %m)", var_mail_name, MAIL_SERVICE_SHOWQ);
+    why = vstring_alloc(100);
+    if (showq_format_list(vstream_out, format, why) < 0)
+        msg_fatal("%s", STR(why));
+    vstring_free(why);
 }
 
 /* pq_schedule - make one deferred message due now and wake up qmgr */
@@ -141,8 +202,8 @@ int main(int argc, char **argv)
         tool_usage(PQ_USAGE);
     tool_config(config_dir);
     switch (mode) {
-    case PQ_LIST: showq_list(SHOWQ_FORMAT_COMPAT, vstream_out); break;
-    case PQ_JSON: showq_list(SHOWQ_FORMAT_JSON, vstream_out); break;
+    case PQ_LIST: pq_show(SHOWQ_FORMAT_TEXT); break;
+    case PQ_JSON: pq_show(SHOWQ_FORMAT_JSON); break;
     case PQ_FLUSH: pq_trigger("FAD"); break;
     case PQ_SCHEDULE: pq_schedule(id); break;
     default: break;
