@@ -61,6 +61,7 @@ qmgr      unix  n       -       n       300     1       qmgr
 bounce    unix  -       -       n       -       0       bounce
 defer     unix  -       -       n       -       0       bounce
 local     unix  -       n       n       -       -       local
+showq     unix  n       -       n       -       -       showq
 EOT
 
 if "$BUILD/sbin/postern" -c "$ETC" status >/dev/null 2>&1; then

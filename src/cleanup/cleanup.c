@@ -18,6 +18,13 @@
  *	and answers the CLEANUP_STAT_* bits with a reason. After a success
  *	it wakes up qmgr (public/qmgr, 'I').
  *
+ *	A local submission (pickup, CLEANUP_FLAG_LOCAL) that fails in its
+ *	content (too big, too many hops, a malformed content record) is
+ *	not refused: its submitter is gone. cleanup queues it anyway, with
+ *	every recipient done and bounced in bounce/ID (cleanup_bounce.c;
+ *	a message too big keeps only its header), and answers status 0;
+ *	qmgr then has bounce return it to the sender.
+ *
  *	Transformations: envelope addresses get @$myorigin and .$mydomain
  *	(cleanup_addr.c); duplicate recipients are dropped; headers named
  *	in message_drop_headers are removed; a local submission (and a
@@ -41,7 +48,10 @@
  * LOGGING
  *	"ID: message-id=<VALUE>" once per message;
  *	"ID: reject: REASON; from=<SENDER> to=<RECIPIENT>" when a message
- *	is not queued for a reason of its own (size, hops, recipients);
+ *	is not queued for a reason of its own (size, hops, recipients), or
+ *	is queued only to be returned to its sender; for the latter, per
+ *	recipient, "ID: to=<RCPT>, relay=none, delay=D, delays=D/0/0/0,
+ *	dsn=5.X.Y, status=bounced (REASON)";
  *	warnings name the queue ID and the problem (protocol errors, write
  *	errors, over-long headers).
  *
@@ -63,6 +73,8 @@
 #include "mail_server.h"
 #include "cleanup_proto.h"
 #include "cleanup.h"
+
+#include <errno.h>
 
 /* cleanup_record_limit - the longest record that a client may send */
 static ssize_t
@@ -88,11 +100,11 @@ cleanup_read_message(VSTREAM *client, CLEANUP_STATE *state)
     return (type == REC_TYPE_END ? 0 : -1);
 }
 
-/* cleanup_log_reject - log why a message was not queued */
+/* cleanup_log_reject - log why a message was not queued (or is bounced) */
 static void
 cleanup_log_reject(CLEANUP_STATE *state, int status)
 {
-    if (status & (CLEANUP_STAT_WRITE | CLEANUP_STAT_BAD))
+    if ((status & (CLEANUP_STAT_WRITE | CLEANUP_STAT_BAD)) && !state->bounce)
         return;
     msg_info("%s: reject: %s; from=<%s> to=<%s>", state->queue_id, STR(state->reason),
              state->sender ? state->sender : "", state->first_rcpt ? state->first_rcpt : "");
@@ -129,6 +141,43 @@ cleanup_handshake(VSTREAM *client, VSTRING *id, int *flags)
     return (dst);
 }
 
+/* cleanup_write_error - the queue file cannot be kept: tell the client to retry */
+static int
+cleanup_write_error(CLEANUP_STATE *state)
+{
+    state->errs |= CLEANUP_STAT_WRITE;
+    vstring_strcpy(state->reason, "queue file write error");
+    mail_queue_abort(state->dst, MAIL_QUEUE_INCOMING, state->queue_id);
+    return (CLEANUP_STAT_WRITE);
+}
+
+/* cleanup_dispose - commit, bounce or remove the queue file; the client's status */
+static int
+cleanup_dispose(CLEANUP_STATE *state)
+{
+    int status = cleanup_finish(state);
+
+    if (status != CLEANUP_STAT_OK && !state->bounce) {
+        mail_queue_abort(state->dst, MAIL_QUEUE_INCOMING, state->queue_id);
+        cleanup_log_reject(state, status);
+        return (status);
+    }
+    if (status != CLEANUP_STAT_OK) {
+        /* A local submission: the queue returns it, the client is done. */
+        cleanup_log_reject(state, status);
+        if (cleanup_bounce(state) != CLEANUP_STAT_OK)
+            return (cleanup_write_error(state));
+    }
+    if (mail_queue_commit(state->dst, MAIL_QUEUE_INCOMING, state->queue_id) != 0) {
+        if (state->bounce && mail_queue_remove(MAIL_QUEUE_BOUNCE, state->queue_id) < 0 &&
+            errno != ENOENT)
+            msg_warn("%s: remove %s log: %m", state->queue_id, MAIL_QUEUE_BOUNCE);
+        return (cleanup_write_error(state));
+    }
+    (void)vstream_fclose(state->dst);
+    return (CLEANUP_STAT_OK);
+}
+
 /* cleanup_service - receive one message */
 static void
 cleanup_service(VSTREAM *client, const char *service, char **argv)
@@ -153,17 +202,7 @@ cleanup_service(VSTREAM *client, const char *service, char **argv)
         vstring_free(id);
         return;
     }
-    status = cleanup_finish(state);
-    if (status == CLEANUP_STAT_OK && mail_queue_commit(dst, MAIL_QUEUE_INCOMING, STR(id)) != 0) {
-        status = CLEANUP_STAT_WRITE;
-        cleanup_state_error(state, status, "queue file write error");
-        mail_queue_abort(dst, MAIL_QUEUE_INCOMING, STR(id));
-    } else if (status != CLEANUP_STAT_OK) {
-        mail_queue_abort(dst, MAIL_QUEUE_INCOMING, STR(id));
-        cleanup_log_reject(state, status);
-    } else {
-        (void)vstream_fclose(dst);
-    }
+    status = cleanup_dispose(state);
     cleanup_reply(client, status, status ? STR(state->reason) : "");
     if (status == CLEANUP_STAT_OK)
         (void)mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING);

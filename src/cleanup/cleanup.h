@@ -19,11 +19,18 @@
  * dispatch and the envelope), cleanup_message.c (the content: header
  * assembly and processing, body), cleanup_header.c (header names and the
  * headers that cleanup makes), cleanup_addr.c (address canonicalisation,
- * recipients, duplicate filter), cleanup_out.c (queue file records).
+ * recipients, duplicate filter), cleanup_out.c (queue file records),
+ * cleanup_bounce.c (returning a rejected local submission).
  *
  * Memory: the state owns every string in it; cleanup_state_free() releases
  * them but does not close dst. Errors never abort: a bad record or a limit
  * sets a bit in state->errs and later records are read and discarded.
+ *
+ * Returned submissions: when a local submission fails in its content
+ * (CLEANUP_STAT_RETURNABLE, after MESG) state->bounce is set; the envelope
+ * and trailer are still written (the content only while the message is
+ * whole), cleanup_finish() completes the file, and cleanup_bounce() logs
+ * every recipient in bounce/ID and marks it done (cleanup_bounce.c).
  */
 #ifndef CLEANUP_H
 #define CLEANUP_H
@@ -102,13 +109,29 @@ typedef struct CLEANUP_STATE {
     ARGV *extract_plain;  /* from To/Cc/Bcc (sendmail -t) */
     ARGV *extract_resent; /* from Resent-To/Cc/Bcc */
     ARGV *extracted;      /* recipients to write after XTRA */
-    long content_length;  /* bytes of content, newlines included */
+    long content_length;  /* bytes of content written, newlines included */
+    off_t body_offset;    /* file offset where the body starts; -1 before */
+    long header_length;   /* content_length at body_offset */
+    /* Returning a rejected local submission to its sender (cleanup_bounce.c). */
+    int bounce;     /* the queue file is kept, to be bounced */
+    int reason_bit; /* the CLEANUP_STAT_* bit that gave the reason */
     /* Fixed-width records rewritten at the end. */
     off_t size_offset;
     off_t mesg_offset;
     off_t data_offset;
     off_t xtra_offset;
 } CLEANUP_STATE;
+
+/*
+ * Errors for which a local submission (CLEANUP_FLAG_LOCAL) that failed in
+ * its content is queued anyway, every recipient bounced: the submitter has
+ * no other way to learn about them.
+ */
+#define CLEANUP_STAT_RETURNABLE \
+    (CLEANUP_STAT_SIZE | CLEANUP_STAT_HOPS | CLEANUP_STAT_CONT | CLEANUP_STAT_BAD)
+
+/* The queue file is still written: no error, or one that will be bounced. */
+#define CLEANUP_OUT_OK(state) ((state)->errs == CLEANUP_STAT_OK || (state)->bounce)
 
 /* cleanup_state.c */
 extern CLEANUP_STATE *cleanup_state_alloc(VSTREAM *dst, const char *queue_id, int flags);
@@ -150,5 +173,10 @@ extern void cleanup_out_start(CLEANUP_STATE *state);
 extern void cleanup_out_mesg(CLEANUP_STATE *state);
 extern void cleanup_out_xtra(CLEANUP_STATE *state);
 extern void cleanup_out_end(CLEANUP_STATE *state);
+extern void cleanup_out_truncate(CLEANUP_STATE *state);
+
+/* cleanup_bounce.c */
+extern const char *cleanup_bounce_dsn(int bit);
+extern int cleanup_bounce(CLEANUP_STATE *state);
 
 #endif

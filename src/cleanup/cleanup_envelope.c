@@ -17,7 +17,10 @@
  *
  * cleanup_finish() runs after END: it writes the recipients extracted from
  * the header, always_bcc, and the trailer; a message without recipients
- * fails with CLEANUP_STAT_RCPT. It returns the error bits.
+ * fails with CLEANUP_STAT_RCPT. It returns the error bits. A message that
+ * will be bounced (state->bounce) gets its extracted recipients and
+ * trailer too (no always_bcc), so that its file is complete; a missing
+ * XTRA is then supplied.
  */
 #include "sys_defs.h"
 #include "msg.h"
@@ -220,9 +223,14 @@ cleanup_finish(CLEANUP_STATE *state)
     if (state->stage != CLEANUP_STAGE_DONE) {
         msg_warn("%s: message ended before its END record", state->queue_id);
         cleanup_state_error(state, CLEANUP_STAT_BAD, BAD_PROTOCOL_TEXT);
-        return (state->errs);
+        if (!state->bounce)
+            return (state->errs);
+        /* A message to be bounced still gets a well-formed queue file. */
+        cleanup_message_end(state);
+        cleanup_out_xtra(state);
+        state->stage = CLEANUP_STAGE_DONE;
     }
-    if (state->errs != CLEANUP_STAT_OK)
+    if (!CLEANUP_OUT_OK(state))
         return (state->errs);
     for (i = 0; i < state->extracted->argc; i++)
         cleanup_addr_recipient(state, state->extracted->argv[i], state->extracted->argv[i]);
@@ -230,7 +238,7 @@ cleanup_finish(CLEANUP_STATE *state)
         cleanup_state_error(state, CLEANUP_STAT_RCPT, "no recipients specified");
         return (state->errs);
     }
-    if (var_always_bcc != NULL && *var_always_bcc)
+    if (state->errs == CLEANUP_STAT_OK && var_always_bcc != NULL && *var_always_bcc)
         cleanup_addr_recipient(state, NULL, var_always_bcc);
     cleanup_out_end(state);
     return (state->errs);

@@ -25,7 +25,10 @@
  *
  * Limits: more than hopcount_limit Received: headers fail the message with
  * CLEANUP_STAT_HOPS, more than message_size_limit bytes of content with
- * CLEANUP_STAT_SIZE. cleanup_message_end() runs at XTRA.
+ * CLEANUP_STAT_SIZE; the size is checked as the content streams through,
+ * nothing is held in memory but the current header. When such a message
+ * will be bounced (a local submission), a message too big keeps only its
+ * header in the queue file. cleanup_message_end() runs at XTRA.
  *
  * LOGGING: "ID: message-id=VALUE" once per message (the message's own
  * Message-Id:, the one cleanup added, or "<>" when there is none).
@@ -49,8 +52,12 @@ static void
 cleanup_size_check(CLEANUP_STATE *state)
 {
     if (var_message_size_limit > 0 && state->content_length > var_message_size_limit &&
-        (state->errs & CLEANUP_STAT_SIZE) == 0)
+        (state->errs & CLEANUP_STAT_SIZE) == 0) {
         cleanup_state_error(state, CLEANUP_STAT_SIZE, "message file too big");
+        /* A message returned for its size goes back with its header only. */
+        if (state->bounce)
+            cleanup_out_truncate(state);
+    }
 }
 
 /* cleanup_log_message_id - log the message-id once */
@@ -221,6 +228,8 @@ cleanup_header_done(CLEANUP_STATE *state)
     if (state->flags & CLEANUP_FLAG_EXTRACT)
         for (i = 0; i < list->argc; i++)
             cleanup_addr_extracted(state, list->argv[i]);
+    state->body_offset = vstream_ftell(state->dst);
+    state->header_length = state->content_length;
     cleanup_size_check(state);
 }
 
@@ -229,7 +238,6 @@ static void
 cleanup_body(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
     cleanup_out(state, type, data, len);
-    state->content_length += len + (type == REC_TYPE_NORM);
     cleanup_size_check(state);
 }
 

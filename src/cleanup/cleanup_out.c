@@ -1,19 +1,24 @@
 /*
  * cleanup_out - the records of the queue file that cleanup writes.
  *
- * cleanup_out() writes one record; cleanup_out_string() one text record.
- * After the first error of any kind nothing more is written (the file
- * will be removed); a write error sets CLEANUP_STAT_WRITE.
- * cleanup_out_text() writes text made of lines ending in newline as
- * content records: one NORM per line, a line longer than line_length_limit
- * as CONT pieces ended by a NORM, so that the bytes come back exactly when
- * the pieces are joined; it counts the content length.
+ * cleanup_out() writes one record (counting the content length of NORM
+ * and CONT records); cleanup_out_string() one text record. After the first
+ * error of any kind nothing more is written (the file will be removed),
+ * except for a message that will be bounced (state->bounce): its
+ * envelope and trailer records are still written, and its content too
+ * while the only error is too many hops. A write error sets
+ * CLEANUP_STAT_WRITE. cleanup_out_text() writes text made of lines ending
+ * in newline as content records: one NORM per line, a line longer than
+ * line_length_limit as CONT pieces ended by a NORM, so that the bytes come
+ * back exactly when the pieces are joined.
  *
  * cleanup_out_start() writes the SIZE placeholder, cleanup_out_mesg() the
  * MESG record (start of content), cleanup_out_xtra() the XTRA record, and
  * cleanup_out_end() the END record, then rewrites SIZE (content length,
  * data offset, recipient count, flags 0) and MESG (offset of XTRA) in
  * place and flushes the stream. The caller commits the file.
+ * cleanup_out_truncate() cuts the body of a message being bounced off
+ * the file (from state->body_offset), leaving its header.
  */
 #include "sys_defs.h"
 #include "msg.h"
@@ -26,18 +31,35 @@
 #include "cleanup.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define WRITE_ERROR_TEXT "queue file write error"
+
+/* cleanup_out_allowed - may this record still go into the queue file */
+static int
+cleanup_out_allowed(CLEANUP_STATE *state, int type)
+{
+    if (state->errs == CLEANUP_STAT_OK)
+        return (1);
+    if (!state->bounce)
+        return (0);
+    if (type != REC_TYPE_NORM && type != REC_TYPE_CONT)
+        return (1);
+    /* Too many hops leaves the message whole; other errors end the content. */
+    return ((state->errs & ~CLEANUP_STAT_HOPS) == 0);
+}
 
 /* cleanup_out - write one record unless the message already failed */
 void
 cleanup_out(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
-    if (state->errs != CLEANUP_STAT_OK)
+    if (!cleanup_out_allowed(state, type))
         return;
     if (rec_put(state->dst, type, data, len) == REC_TYPE_ERROR) {
         msg_warn("%s: write queue file: %m", state->queue_id);
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
+    } else if (type == REC_TYPE_NORM || type == REC_TYPE_CONT) {
+        state->content_length += len + (type == REC_TYPE_NORM);
     }
 }
 
@@ -73,11 +95,9 @@ cleanup_out_text(CLEANUP_STATE *state, const char *text, ssize_t len)
         nl = memchr(text, '\n', (size_t)(end - text));
         if (nl == NULL) {
             cleanup_out_line(state, text, end - text);
-            state->content_length += end - text + 1;
             break;
         }
         cleanup_out_line(state, text, nl - text);
-        state->content_length += nl - text + 1;
         text = nl + 1;
     }
 }
@@ -114,7 +134,7 @@ void
 cleanup_out_end(CLEANUP_STATE *state)
 {
     cleanup_out(state, REC_TYPE_END, "", 0);
-    if (state->errs != CLEANUP_STAT_OK)
+    if (!CLEANUP_OUT_OK(state))
         return;
     if (state->size_offset < 0 || state->mesg_offset < 0 || state->xtra_offset < 0)
         msg_panic("cleanup_out_end: %s: missing SIZE, MESG or XTRA", state->queue_id);
@@ -124,12 +144,28 @@ cleanup_out_end(CLEANUP_STATE *state)
                    LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
     vstring_sprintf(state->temp, REC_MESG_FORMAT, (long)state->xtra_offset);
-    if (state->errs == CLEANUP_STAT_OK &&
+    if (CLEANUP_OUT_OK(state) &&
         rec_put_at(state->dst, state->mesg_offset, REC_TYPE_MESG, STR(state->temp),
                    LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
-    if (state->errs == CLEANUP_STAT_OK && vstream_fflush(state->dst) == VSTREAM_EOF) {
+    if (CLEANUP_OUT_OK(state) && vstream_fflush(state->dst) == VSTREAM_EOF) {
         msg_warn("%s: write queue file: %m", state->queue_id);
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
     }
+}
+
+/* cleanup_out_truncate - drop the body written so far, keep the header */
+void
+cleanup_out_truncate(CLEANUP_STATE *state)
+{
+    if (!CLEANUP_OUT_OK(state) || state->body_offset < 0 ||
+        vstream_ftell(state->dst) <= state->body_offset)
+        return;
+    if (vstream_fseek(state->dst, state->body_offset, SEEK_SET) < 0 ||
+        ftruncate(vstream_fileno(state->dst), state->body_offset) < 0) {
+        msg_warn("%s: truncate queue file: %m", state->queue_id);
+        cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
+        return;
+    }
+    state->content_length = state->header_length;
 }

@@ -6,7 +6,10 @@
  * cleanup_state_free() releases all memory the state holds.
  * cleanup_state_error() records an error bit and, for the first error
  * only, the reason that the client will see; later records of the message
- * are then read and discarded. Nothing here logs.
+ * are then read and discarded. It also decides whether the message will be
+ * returned to its sender (state->bounce): only a local submission whose
+ * errors are all CLEANUP_STAT_RETURNABLE ones found in the content. Nothing
+ * here logs.
  */
 #include "sys_defs.h"
 #include "mymalloc.h"
@@ -45,6 +48,7 @@ cleanup_state_alloc(VSTREAM *dst, const char *queue_id, int flags)
     state->mesg_offset = -1;
     state->data_offset = -1;
     state->xtra_offset = -1;
+    state->body_offset = -1;
     return (state);
 }
 
@@ -68,11 +72,26 @@ cleanup_state_free(CLEANUP_STATE *state)
     myfree(state);
 }
 
+/* cleanup_state_returnable - can this error be bounced to the sender */
+static int
+cleanup_state_returnable(CLEANUP_STATE *state, int bit)
+{
+    return ((state->flags & CLEANUP_FLAG_LOCAL) != 0 && (bit & ~CLEANUP_STAT_RETURNABLE) == 0 &&
+            state->sender != NULL &&
+            (state->stage == CLEANUP_STAGE_HEADER || state->stage == CLEANUP_STAGE_BODY));
+}
+
 /* cleanup_state_error - remember an error and the first reason */
 void
 cleanup_state_error(CLEANUP_STATE *state, int bit, const char *reason)
 {
-    if (state->errs == CLEANUP_STAT_OK && reason != NULL)
-        vstring_strcpy(state->reason, reason);
+    if (state->errs == CLEANUP_STAT_OK) {
+        if (reason != NULL)
+            vstring_strcpy(state->reason, reason);
+        state->reason_bit = bit;
+        state->bounce = cleanup_state_returnable(state, bit);
+    } else if (!cleanup_state_returnable(state, bit)) {
+        state->bounce = 0;
+    }
     state->errs |= bit;
 }

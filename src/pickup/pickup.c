@@ -19,8 +19,11 @@
  *	message is queued. When cleanup cannot be reached or reports a
  *	write error, the file stays and the scan stops until the next
  *	wakeup. A malformed file, or a message that cleanup rejects for good
- *	(too big, too many hops, no recipients, a protocol error), is moved
- *	to corrupt/ with a warning; nothing is ever discarded silently.
+ *	(no recipients, a protocol error in the envelope), is moved to
+ *	corrupt/ with a warning; nothing is ever discarded silently. A
+ *	message that fails in its content (too big, too many hops) is not
+ *	rejected: cleanup queues it to be bounced to its sender and answers
+ *	"queued", so the file is removed as after any other success.
  *
  *	A complete queue file that an administrator moved into maildrop/
  *	("postsuper -r"), owned by root or by the user pickup runs as, is

@@ -123,16 +123,21 @@ static void pq_show(int format)
 {
     VSTRING *why;
     VSTREAM *showq;
+    int connect_errno;
 
     if ((showq = mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_SHOWQ,
                                     MAIL_PROTO_SHOWQ)) != 0) {
         pq_showq_copy(showq, format);
         return;
     }
-    if (!pq_may_read_queue())
+    connect_errno = errno;
+    if (!pq_may_read_queue()) {
+        errno = connect_errno;
         msg_fatal_status(PQ_EX_UNAVAILABLE, "Queue report unavailable - mail system is down"
                          " (Connect to the %s %s service: %m)", var_mail_name,
                          MAIL_SERVICE_SHOWQ);
+    }
+    errno = connect_errno; /* getpwnam() may have changed it */
     msg_warn("Mail system is down -- accessing queue directly"
              " (Connect to the %s %s service: %m)", var_mail_name, MAIL_SERVICE_SHOWQ);
     why = vstring_alloc(100);

@@ -527,6 +527,7 @@ qmgr      unix  n       -       n       300     1       qmgr
 bounce    unix  -       -       n       -       0       bounce
 defer     unix  -       -       n       -       0       bounce
 local     unix  -       n       n       -       -       local
+showq     unix  n       -       n       -       -       showq
 """
 
 

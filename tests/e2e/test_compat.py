@@ -67,8 +67,8 @@ def test_every_command_takes_c_and_mail_config(inst):
     ids = maildrop_ids(inst)
     lib.check(len(ids) == 3, "want 3 files in %s/maildrop, found %s" % (inst.queue, ids))
 
-    # postqueue -p and mailq list them (run by root or mail_owner: postern
-    # has no showq daemon, see postqueue.c); postcat -q finds one by ID.
+    # postqueue -p and mailq list them (master is down: root or mail_owner
+    # read the queue directly, see postqueue.c); postcat -q finds one by ID.
     for argv in ([tool("postqueue"), "-p"], [tool("mailq")]):
         for config, extra in ((inst.etc, []), (BOGUS_DIR, ["-c", inst.etc])):
             if argv[0].endswith("mailq") and extra:
@@ -181,7 +181,7 @@ def test_debian_master_cf(inst):
     problems = []
     for service, program in (("127.0.0.1:2599", "smtpd"), ("tlsmgr", "tlsmgr"),
                              ("rewrite", "trivial-rewrite"), ("verify", "verify"),
-                             ("showq", "showq"), ("maildrop", "pipe")):
+                             ("flush", "flush"), ("maildrop", "pipe")):
         n = line_of(master_path, r"%s\s" % re.escape(service))
         hits = [l for l in r.text.splitlines() if "warning" in l and program in l
                 and re.search(r"\bline %d\b" % n, l)]

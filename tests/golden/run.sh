@@ -55,7 +55,9 @@ check_output() {
 postqueue=$(dirname "$postcat")/postqueue
 mkdir -p "$tmp/etc" "$tmp/q"
 for q in maildrop incoming active deferred hold defer bounce trace; do mkdir -p "$tmp/q/$q"; done
-printf 'queue_directory = %s/q\n' "$tmp" > "$tmp/etc/main.cf"
+# mail_owner is the runner: with no showq daemon, postqueue reads the
+# queue directly (after a warning), as it does for root and mail_owner.
+printf 'queue_directory = %s/q\nmail_owner = %s\n' "$tmp" "$(id -un)" > "$tmp/etc/main.cf"
 check_output showq_empty "$postqueue" -c "$tmp/etc" -p
 grep -v '^#' "$here/showq.spec" | while read -r queue id desc log; do
     python3 "$here/mkqueue.py" "$here/$desc" > "$tmp/q/$queue/$id"

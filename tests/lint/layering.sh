@@ -12,7 +12,7 @@ for f in src/util/*.[ch]; do
         fi
     done
 done
-daemons="pickup cleanup qmgr local bounce"
+daemons="pickup cleanup qmgr local bounce showq"
 for d in $daemons; do
     for other in $daemons; do
         [ "$d" = "$other" ] && continue
