@@ -317,3 +317,28 @@ mail_server_exit(MAIL_SERVER_CTX *ctx)
         ctx->exit_fn(var_servname, ctx->argv);
     exit(0);
 }
+
+/* mail_server_idle - max_idle seconds without a request: exit */
+static void
+mail_server_idle(int event, void *context)
+{
+    (void)event;
+    if (msg_verbose)
+        msg_info("idle timeout -- exiting");
+    mail_server_exit((MAIL_SERVER_CTX *)context);
+}
+
+/* mail_server_arm_idle - restart the idle timer */
+void
+mail_server_arm_idle(MAIL_SERVER_CTX *ctx)
+{
+    if (!ctx->unlimited && !ctx->stand_alone)
+        event_request_timer(mail_server_idle, ctx, var_max_idle);
+}
+
+/* mail_server_disarm_idle - a request is being served: no idle exit now */
+void
+mail_server_disarm_idle(MAIL_SERVER_CTX *ctx)
+{
+    event_cancel_timer(mail_server_idle, ctx);
+}

@@ -39,5 +39,7 @@ extern void mail_server_watch_master(MAIL_SERVER_CTX *ctx);
 extern NORETURN mail_server_exit(MAIL_SERVER_CTX *ctx);
 extern int mail_server_wait_time(MAIL_SERVER_CTX *ctx);
 extern int mail_server_done(MAIL_SERVER_CTX *ctx);
+extern void mail_server_arm_idle(MAIL_SERVER_CTX *ctx);
+extern void mail_server_disarm_idle(MAIL_SERVER_CTX *ctx);
 
 #endif

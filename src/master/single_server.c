@@ -44,31 +44,13 @@
 static MAIL_SERVER_CTX single_ctx;
 static MAIL_SERVER_FN single_service;
 
-/* single_server_idle - max_idle seconds without a request: exit */
-static void
-single_server_idle(int event, void *context)
-{
-    (void)event;
-    if (msg_verbose)
-        msg_info("idle timeout -- exiting");
-    mail_server_exit((MAIL_SERVER_CTX *)context);
-}
-
-/* single_server_arm_idle - restart the idle timer */
-static void
-single_server_arm_idle(void)
-{
-    if (!single_ctx.unlimited && !single_ctx.stand_alone)
-        event_request_timer(single_server_idle, &single_ctx, var_max_idle);
-}
-
 /* single_server_serve - run the service on one connected descriptor */
 static void
 single_server_serve(int fd)
 {
     VSTREAM *stream;
 
-    event_cancel_timer(single_server_idle, &single_ctx);
+    mail_server_disarm_idle(&single_ctx);
     mail_server_notify(&single_ctx, MASTER_STAT_BUSY);
     non_blocking(fd, BLOCKING);
     stream = vstream_fdopen(fd, O_RDWR);
@@ -80,7 +62,7 @@ single_server_serve(int fd)
     if (mail_server_done(&single_ctx))
         mail_server_exit(&single_ctx);
     mail_server_notify(&single_ctx, MASTER_STAT_IDLE);
-    single_server_arm_idle();
+    mail_server_arm_idle(&single_ctx);
 }
 
 /* single_server_accept - a listener is readable: take the connection */
@@ -122,7 +104,7 @@ single_server_main(int argc, char **argv, MAIL_SERVER_FN service, ...)
                           (void *)(long)(MASTER_LISTEN_FD + i));
     }
     mail_server_watch_master(&single_ctx);
-    single_server_arm_idle();
+    mail_server_arm_idle(&single_ctx);
     for (;;)
         event_loop(mail_server_wait_time(&single_ctx));
 }

@@ -45,29 +45,11 @@
 static MAIL_SERVER_CTX trigger_ctx;
 static TRIGGER_SERVER_FN trigger_service;
 
-/* trigger_server_idle - max_idle seconds without a request: exit */
-static void
-trigger_server_idle(int event, void *context)
-{
-    (void)event;
-    if (msg_verbose)
-        msg_info("idle timeout -- exiting");
-    mail_server_exit((MAIL_SERVER_CTX *)context);
-}
-
-/* trigger_server_arm_idle - restart the idle timer */
-static void
-trigger_server_arm_idle(void)
-{
-    if (!trigger_ctx.unlimited && !trigger_ctx.stand_alone)
-        event_request_timer(trigger_server_idle, &trigger_ctx, var_max_idle);
-}
-
 /* trigger_server_call - hand one request to the service */
 static void
 trigger_server_call(char *buf, ssize_t len)
 {
-    event_cancel_timer(trigger_server_idle, &trigger_ctx);
+    mail_server_disarm_idle(&trigger_ctx);
     mail_server_notify(&trigger_ctx, MASTER_STAT_BUSY);
     buf[len] = 0;
     trigger_service(buf, len, var_servname, trigger_ctx.argv);
@@ -75,7 +57,7 @@ trigger_server_call(char *buf, ssize_t len)
     if (mail_server_done(&trigger_ctx))
         mail_server_exit(&trigger_ctx);
     mail_server_notify(&trigger_ctx, MASTER_STAT_IDLE);
-    trigger_server_arm_idle();
+    mail_server_arm_idle(&trigger_ctx);
 }
 
 /* trigger_server_fifo - bytes are waiting in the FIFO (or stdin) */
@@ -154,7 +136,7 @@ trigger_server_main(int argc, char **argv, TRIGGER_SERVER_FN service, ...)
     for (i = 0; i < trigger_ctx.listen_count; i++)
         trigger_server_listen(MASTER_LISTEN_FD + i);
     mail_server_watch_master(&trigger_ctx);
-    trigger_server_arm_idle();
+    mail_server_arm_idle(&trigger_ctx);
     for (;;)
         event_loop(mail_server_wait_time(&trigger_ctx));
 }
