@@ -127,7 +127,7 @@ typedef struct CLEANUP_STATE {
  * its content is queued anyway, every recipient bounced: the submitter has
  * no other way to learn about them.
  */
-#define CLEANUP_STAT_RETURNABLE \
+#define CLEANUP_STAT_RETURNABLE                                                                    \
     (CLEANUP_STAT_SIZE | CLEANUP_STAT_HOPS | CLEANUP_STAT_CONT | CLEANUP_STAT_BAD)
 
 /* The queue file is still written: no error, or one that will be bounced. */

@@ -144,9 +144,8 @@ cleanup_out_end(CLEANUP_STATE *state)
                    LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
     vstring_sprintf(state->temp, REC_MESG_FORMAT, (long)state->xtra_offset);
-    if (CLEANUP_OUT_OK(state) &&
-        rec_put_at(state->dst, state->mesg_offset, REC_TYPE_MESG, STR(state->temp),
-                   LEN(state->temp)) == REC_TYPE_ERROR)
+    if (CLEANUP_OUT_OK(state) && rec_put_at(state->dst, state->mesg_offset, REC_TYPE_MESG,
+                                            STR(state->temp), LEN(state->temp)) == REC_TYPE_ERROR)
         cleanup_state_error(state, CLEANUP_STAT_WRITE, WRITE_ERROR_TEXT);
     if (CLEANUP_OUT_OK(state) && vstream_fflush(state->dst) == VSTREAM_EOF) {
         msg_warn("%s: write queue file: %m", state->queue_id);

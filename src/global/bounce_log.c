@@ -10,8 +10,8 @@
  *
  * Writing: bounce_log_append(queue, id, rcpt) opens QUEUE/ID with
  * O_APPEND|O_CREAT (mode 0600), writes one entry for the recipient (time
- * is now), fsyncs and closes. 0 on success, -1 with a warning. Only qmgr
- * writes these logs.
+ * is now), fsyncs and closes. 0 on success, -1 with a warning. qmgr
+ * writes these logs (cleanup too, for a returned local submission).
  *
  * Reading: bounce_log_open() returns a stream or NULL with errno set (a
  * missing log, ENOENT, is normal: no recipient failed), no warning.

@@ -2,7 +2,9 @@
  * bounce_log - per-message logs of failed recipients, kept in the queue's
  * "bounce" (permanent failures) and "defer" (temporary failures) folders.
  *
- * Only qmgr writes them (it owns the queue file); bounce reads the bounce
+ * qmgr writes them (it owns the queue file), and cleanup writes a bounce
+ * log for a local submission that it returns to its sender before any
+ * other process sees the file; bounce reads the bounce
  * log to build the delivery status notification, and postqueue/mailq read
  * the defer log for the reason a message waits. Each entry is one attribute
  * list in text form, one "name=value" per line, ended by an empty line:
