@@ -67,7 +67,7 @@ PROGRAMS = $(BUILD)/libexec/master $(foreach d,$(DAEMONS_BUILT),$(BUILD)/libexec
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all deps test unit golden e2e asan run stop install clean lint
+.PHONY: FORCE all deps test unit golden e2e asan run stop install clean lint fuzz fuzz-build
 .SECONDARY:
 
 all: $(PROGRAMS) $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases
@@ -172,6 +172,33 @@ stop:
 install: all
 	sh conf/install.sh "$(abspath $(BUILD))" "$(DESTDIR)" "$(PREFIX)" "$(CONFIG_DIR)" \
 	    "$(QUEUE_DIR)" "$(DATA_DIR)" "$(DAEMON_DIR)" "$(COMMAND_DIR)" "$(MAIL_OWNER)" "$(SETGID_GROUP)"
+
+# Fuzzing: libFuzzer harnesses tests/fuzz/fuzz_NAME.c, built with clang and
+# ASan + UBSan into build-fuzz/fuzz/, each run for FUZZ_SECONDS on a copy of
+# its seed corpus tests/fuzz/corpus/NAME/ (new inputs stay in
+# build-fuzz/corpus/NAME/; a crash is saved as build-fuzz/fuzz/crash-NAME-*).
+FUZZ_SECONDS ?= 20
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_util.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_ARGS = -max_len=12288 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SANITIZE="$(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link" fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+	    mkdir -p build-fuzz/corpus/$$n; \
+	    echo "fuzz_$$n: $(FUZZ_SECONDS)s"; \
+	    build-fuzz/fuzz/fuzz_$$n $(FUZZ_ARGS) -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=build-fuzz/fuzz/crash-$$n- build-fuzz/corpus/$$n tests/fuzz/corpus/$$n \
+	        > build-fuzz/fuzz/fuzz_$$n.log 2>&1 || { tail -40 build-fuzz/fuzz/fuzz_$$n.log; exit 1; }; \
+	    grep -E '^#[0-9]+ +DONE|stat::(number_of_executed_units|average_exec_per_sec)' build-fuzz/fuzz/fuzz_$$n.log; \
+	done
+
+fuzz-build: $(foreach n,$(FUZZ_NAMES),$(BUILD)/fuzz/fuzz_$(n))
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.c tests/fuzz/fuzz_util.h $(LIBS) $(BUILD)/lib/libcleanup.a $(BUILD)/lib/libpickup.a $(PATHS_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz -Isrc/cleanup -Isrc/pickup -o $@ $< tests/fuzz/fuzz_util.c \
+	    $(BUILD)/lib/libcleanup.a $(BUILD)/lib/libpickup.a $(LIBS)
 
 clean:
 	rm -rf build build-asan

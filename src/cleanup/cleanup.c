@@ -203,9 +203,10 @@ cleanup_service(VSTREAM *client, const char *service, char **argv)
         return;
     }
     status = cleanup_dispose(state);
-    cleanup_reply(client, status, status ? STR(state->reason) : "");
+    /* Wake qmgr before the reply: after it the client may forget the mail. */
     if (status == CLEANUP_STAT_OK)
         (void)mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING);
+    cleanup_reply(client, status, status ? STR(state->reason) : "");
     cleanup_state_free(state);
     vstring_free(id);
 }

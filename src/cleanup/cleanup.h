@@ -164,6 +164,7 @@ extern VSTRING *cleanup_addr_canon(VSTRING *result, const char *addr);
 extern void cleanup_addr_sender(CLEANUP_STATE *state, const char *addr);
 extern void cleanup_addr_recipient(CLEANUP_STATE *state, const char *orig, const char *addr);
 extern void cleanup_addr_extracted(CLEANUP_STATE *state, const char *addr);
+extern int cleanup_addr_ok(const char *addr);
 
 /* cleanup_out.c */
 extern void cleanup_out(CLEANUP_STATE *state, int type, const char *data, ssize_t len);

@@ -15,7 +15,10 @@
  * before (up to duplicate_filter_limit addresses are remembered), and
  * writes ORCP (when enable_original_recipient is set and the original
  * differs) and RCPT. cleanup_addr_extracted() queues a recipient found in
- * the header; cleanup_finish() writes those after XTRA.
+ * the header; cleanup_finish() writes those after XTRA. cleanup_addr_ok()
+ * is false for an address with a control character other than TAB (a newline in an
+ * address would start a forged header or mbox From_ line wherever the
+ * address is written).
  */
 #include "sys_defs.h"
 #include "msg.h"
@@ -108,6 +111,18 @@ cleanup_addr_recipient(CLEANUP_STATE *state, const char *orig, const char *addr)
         msg_info("%s: duplicate recipient %s dropped", state->queue_id, STR(canon));
     }
     vstring_free(canon);
+}
+
+/* cleanup_addr_ok - an address without control characters (TAB is allowed, as in mail_addr) */
+int
+cleanup_addr_ok(const char *addr)
+{
+    const unsigned char *cp;
+
+    for (cp = (const unsigned char *)addr; *cp; cp++)
+        if ((*cp < 0x20 && *cp != '\t') || *cp == 0x7f)
+            return (0);
+    return (1);
 }
 
 /* cleanup_addr_extracted - remember a recipient found in the header */

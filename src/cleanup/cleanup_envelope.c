@@ -10,7 +10,8 @@
  * parsed, but nothing more is written.
  *
  * The first record written is always SIZE (a placeholder), then TIME (the
- * client's, or the current time when the client sends none). FLGS, SIZE,
+ * client's, or the current time when the client sends none or one that is
+ * malformed or after year 9999). FLGS, SIZE,
  * DONE and WARN records from the client are ignored: the flags came in the
  * handshake, and pickup drops finished recipients. The "uid" attribute
  * (decimal) names the submitting user for the Received: header.
@@ -37,6 +38,9 @@
 
 #define BAD_PROTOCOL_TEXT "internal protocol error"
 
+/* Latest TIME accepted from a client (9999-12-31): localtime() must work. */
+#define CLEANUP_TIME_MAX 253402300799L
+
 /* cleanup_bad_record - report a record that does not belong here */
 static void
 cleanup_bad_record(CLEANUP_STATE *state, int type, const char *where)
@@ -53,6 +57,18 @@ cleanup_text_ok(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
     if (memchr(data, 0, (size_t)len) == NULL)
         return (1);
     msg_warn("%s: NUL byte in %s record", state->queue_id, rec_type_name(type));
+    cleanup_state_error(state, CLEANUP_STAT_BAD, BAD_PROTOCOL_TEXT);
+    return (0);
+}
+
+/* cleanup_addr_text_ok - an address record must not hold control characters */
+static int
+cleanup_addr_text_ok(CLEANUP_STATE *state, int type, const char *data)
+{
+    if ((type != REC_TYPE_FROM && type != REC_TYPE_RCPT && type != REC_TYPE_ORCP) ||
+        cleanup_addr_ok(data))
+        return (1);
+    msg_warn("%s: control character in %s record", state->queue_id, rec_type_name(type));
     cleanup_state_error(state, CLEANUP_STAT_BAD, BAD_PROTOCOL_TEXT);
     return (0);
 }
@@ -74,7 +90,7 @@ cleanup_time(CLEANUP_STATE *state, int type, const char *data)
         cp = copy = mystrdup(data);
         sec = mystrtok(&cp, " ");
         usec = mystrtok(&cp, " ");
-        if (sec != NULL && parse_long(sec, &s) == 0 && s > 0 &&
+        if (sec != NULL && parse_long(sec, &s) == 0 && s > 0 && s <= CLEANUP_TIME_MAX &&
             (usec == NULL || (parse_long(usec, &u) == 0 && u >= 0 && u < 1000000))) {
             state->arrival_sec = s;
             state->arrival_usec = u;
@@ -110,7 +126,7 @@ cleanup_attr(CLEANUP_STATE *state, const char *data)
 static void
 cleanup_envelope(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
-    if (!cleanup_text_ok(state, type, data, len))
+    if (!cleanup_text_ok(state, type, data, len) || !cleanup_addr_text_ok(state, type, data))
         return;
     if (!state->time_seen)
         cleanup_time(state, type, data);
@@ -171,7 +187,7 @@ cleanup_extracted(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
         state->stage = CLEANUP_STAGE_DONE;
         return;
     }
-    if (!cleanup_text_ok(state, type, data, len))
+    if (!cleanup_text_ok(state, type, data, len) || !cleanup_addr_text_ok(state, type, data))
         return;
     if (type == REC_TYPE_ORCP) {
         myfree(state->orig_rcpt);

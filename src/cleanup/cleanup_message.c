@@ -99,9 +99,12 @@ cleanup_extract(CLEANUP_STATE *state, ARGV *list, const char *value)
         msg_warn("%s: cannot extract recipients from a header: %s", state->queue_id,
                  printable(STR(why), '?'));
     } else {
-        for (i = 0; i < addrs->argc; i++)
-            if (*addrs->argv[i])
+        for (i = 0; i < addrs->argc; i++) {
+            if (!cleanup_addr_ok(addrs->argv[i]))
+                msg_warn("%s: control character in a header address; skipped", state->queue_id);
+            else if (*addrs->argv[i])
                 argv_add(list, addrs->argv[i], (char *)NULL);
+        }
         argv_free(addrs);
     }
     vstring_free(why);
@@ -233,10 +236,22 @@ cleanup_header_done(CLEANUP_STATE *state)
     cleanup_size_check(state);
 }
 
-/* cleanup_body - copy one body record */
+/* cleanup_body - copy one body record; a newline inside it ends a line */
 static void
 cleanup_body(CLEANUP_STATE *state, int type, const char *data, ssize_t len)
 {
+    const char *nl;
+
+    /*
+     * A client may send a record that holds newlines (postdrop copies any
+     * bytes). One NORM per line keeps every line start visible to delivery
+     * agents: local quotes "From " only at the start of a record.
+     */
+    while ((nl = memchr(data, '\n', (size_t)len)) != NULL) {
+        cleanup_out(state, REC_TYPE_NORM, data, nl - data);
+        len -= nl + 1 - data;
+        data = nl + 1;
+    }
     cleanup_out(state, type, data, len);
     cleanup_size_check(state);
 }

@@ -16,9 +16,11 @@
  *
  * Leniencies, chosen to match what Postfix users expect from sendmail -t:
  * a bare local part ("To: root") is accepted and returned without a domain
- * (the caller appends @$myorigin); the obsolete dots of a local part
- * (a..b, .a, a.) are accepted; a group whose closing ";" is missing at the
- * very end of the input is accepted; "<>" inside a list yields nothing.
+ * (the caller appends @$myorigin), unless it holds a quoted '@' that would
+ * read as the start of a domain in internal form; the obsolete dots of a
+ * local part (a..b, .a, a.) are accepted; a group whose closing ";" is
+ * missing at the very end of the input is accepted; "<>" inside a list
+ * yields nothing.
  * Bytes with the high bit set count as atom text (RFC 6532), so UTF-8 and
  * raw Latin-1 pass through unchanged. Everything else that RFC 5322 (with
  * its section 4.4 obsolete syntax) does not allow is an error: unbalanced
@@ -85,6 +87,15 @@ ma_is_space(int ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* ma_is_ctl - a control character that no address may carry (TAB is white space) */
+static int
+ma_is_ctl(int ch)
+{
+    unsigned char uch = (unsigned char)ch;
+
+    return (uch < 0x20 && uch != '\t') || uch == 0x7f;
+}
+
 /* ma_error - record a reason and return -1 */
 static int
 ma_error(VSTRING *why, const char *reason)
@@ -143,9 +154,14 @@ ma_get_quoted(const char **cp, VSTRING *buf, VSTRING *why)
         if (*s == '\\') {
             if (s[1] == 0)
                 return ma_error(why, "backslash at end of quoted string");
+            /* Not even quoted: a newline would end the header it is written into. */
+            if (ma_is_ctl(s[1]))
+                return ma_error(why, "invalid control character");
             vstring_addch(buf, *++s);
         } else if (*s != '\r' && *s != '\n') {
             /* A fold inside quotes unfolds to the white space after it. */
+            if (ma_is_ctl(*s))
+                return ma_error(why, "invalid control character");
             vstring_addch(buf, *s);
         }
     }
@@ -165,11 +181,12 @@ ma_get_literal(const char **cp, VSTRING *buf, VSTRING *why)
             return ma_error(why, "unbalanced '[' in domain literal");
         if (*s == '[')
             return ma_error(why, "'[' inside domain literal");
-        if (*s == '\\') {
-            if (s[1] == 0)
-                return ma_error(why, "backslash at end of domain literal");
-            vstring_addch(buf, *++s);
-        } else if (!ma_is_space(*s)) {
+        /* RFC 5321 has no quoted pairs here; "\\[" would hide the start. */
+        if (*s == '\\')
+            return ma_error(why, "backslash in domain literal");
+        if (!ma_is_space(*s)) {
+            if (ma_is_ctl(*s))
+                return ma_error(why, "invalid control character");
             vstring_addch(buf, *s);
         }
     }
@@ -296,8 +313,12 @@ ma_parse_addr_spec(MA_PARSER *p)
     }
     if (last == 0)
         return ma_error(p->why, type == '@' ? "missing local part before '@'" : "missing address");
-    if (ma_peek(p, 0) != '@')
+    if (ma_peek(p, 0) != '@') {
+        /* In internal form such an '@' would start a domain ("a@b".x). */
+        if (strchr(STR(p->addr), '@') != 0)
+            return ma_error(p->why, "'@' in a local part without domain");
         return 0;
+    }
     p->pos++;
     vstring_addch(p->addr, '@');
     return ma_parse_domain(p, p->addr);
@@ -508,14 +529,31 @@ ma_is_dot_atom(const char *str, ssize_t len)
     return 1;
 }
 
+/* ma_literal_at - the '@' before a domain literal that ends the address */
+static const char *
+ma_literal_at(const char *addr)
+{
+    const char *open = strrchr(addr, '[');
+    size_t len = strlen(addr);
+
+    /* A literal may hold '@' and '"' ([dtext]), so look for it first. */
+    if (open == 0 || open == addr || open[-1] != '@' || addr[len - 1] != ']' ||
+        strchr(open, ']') != addr + len - 1)
+        return 0;
+    return open - 1;
+}
+
 /* mail_addr_quote - internal form to external form (quote the local part) */
 VSTRING *
 mail_addr_quote(VSTRING *external, const char *internal)
 {
-    const char *at = strrchr(internal, '@');
-    ssize_t local_len = at ? at - internal : (ssize_t)strlen(internal);
+    const char *at = ma_literal_at(internal);
+    ssize_t local_len;
     ssize_t n;
 
+    if (at == 0)
+        at = strrchr(internal, '@');
+    local_len = at ? at - internal : (ssize_t)strlen(internal);
     vstring_reset(external);
     if (*internal == 0)
         return external;
@@ -539,10 +577,12 @@ mail_addr_quote(VSTRING *external, const char *internal)
 static const char *
 ma_domain_at(const char *external)
 {
-    const char *at = 0;
+    const char *at = ma_literal_at(external);
     const char *cp;
     int quoted = 0;
 
+    if (at != 0)
+        return at;
     for (cp = external; *cp; cp++) {
         if (*cp == '\\' && cp[1] != 0)
             cp++;

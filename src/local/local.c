@@ -55,6 +55,7 @@
  */
 #include "sys_defs.h"
 
+#include "lock.h"
 #include "msg.h"
 #include "vstream.h"
 
@@ -91,6 +92,7 @@ static void local_pre_init(const char *service, char **argv)
     (void) service;
     (void) argv;
     local_mbox_config_init(&config); /* fatal on a bad mailbox_delivery_lock */
+    dot_lock_stale_time = var_stale_lock_time;
 }
 
 /* main - hand the work to the single-connection server skeleton */

@@ -131,16 +131,32 @@ static int local_mbox_dot_lock(const char *path, const LOCAL_MBOX_CONFIG *config
     }
 }
 
+/* local_mbox_open_existing - open without blocking, then make the descriptor blocking */
+static int local_mbox_open_existing(const char *path, int open_flags)
+{
+    int fd;
+    int fl;
+
+    /* O_NONBLOCK: a FIFO planted as the mailbox must not hang the agent. */
+    if ((fd = open(path, open_flags | O_NONBLOCK)) < 0)
+        return -1;
+    if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        (void) close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* local_mbox_open - open or create the mailbox; -1 with errno on failure */
 static int local_mbox_open(const char *path, const LOCAL_USER *user, int flags)
 {
     int open_flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
     int fd;
 
-    if ((fd = open(path, open_flags)) >= 0 || errno != ENOENT)
+    if ((fd = local_mbox_open_existing(path, open_flags)) >= 0 || errno != ENOENT)
         return fd;
     if ((fd = open(path, open_flags | O_CREAT | O_EXCL, 0600)) < 0)
-        return (errno == EEXIST) ? open(path, open_flags) : -1;
+        return (errno == EEXIST) ? local_mbox_open_existing(path, open_flags) : -1;
     /* We made it: as root in the spool, hand it to the user. */
     if ((flags & LOCAL_MBOX_SPOOL) && local_privs_root() && geteuid() == 0
         && fchown(fd, user->uid, user->gid) < 0) {

@@ -148,6 +148,19 @@ master_proc_unlink(pid_t pid)
     return (0);
 }
 
+/*
+ * master_restart_resident - a service with an unconditional wakeup (qmgr,
+ * pickup) is meant to run all the time: when its last process is gone,
+ * wake it (which starts it) now rather than at the next periodic wakeup,
+ * so a crashed qmgr does not leave the queue idle for minutes.
+ */
+static void
+master_restart_resident(MASTER_SERV *serv)
+{
+    if (serv->wakeup_time > 0 && !serv->wakeup_conditional && serv->total_proc == 0)
+        master_wakeup_start(serv);
+}
+
 /* master_unthrottle_event - the throttle time is over */
 static void
 master_unthrottle_event(int event, void *context)
@@ -159,6 +172,7 @@ master_unthrottle_event(int event, void *context)
     if (msg_verbose)
         msg_info("service %s/%s: throttle released", serv->name, serv->type_name);
     master_avail_update(serv);
+    master_restart_resident(serv);
 }
 
 /* master_throttle - pause a service for service_throttle_time */
@@ -209,6 +223,8 @@ master_reap_one(MASTER_PROC *proc, int status)
         master_throttle(serv);
     }
     master_avail_update(serv);
+    if (!serv->throttled)
+        master_restart_resident(serv);
 }
 
 /* master_reap - collect every child that has exited */

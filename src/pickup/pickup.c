@@ -52,6 +52,7 @@
 #include "mymalloc.h"
 #include "vstream.h"
 #include "vstring.h"
+#include "stringops.h"
 #include "argv.h"
 #include "events.h"
 #include "mail_params.h"
@@ -106,7 +107,9 @@ pickup_send(const char *id, VSTREAM *src, PICKUP_INFO *info, time_t mtime)
         msg_warn("%s: error copying the file to cleanup; will try again later", id);
         (void)vstream_fclose(dst);
     } else {
-        msg_info("%s: uid=%ld from=<%s>", STR(new_id), (long)info->uid, STR(info->sender));
+        /* The sender is the user's text, not yet checked by cleanup. */
+        msg_info("%s: uid=%ld from=<%s>", STR(new_id), (long)info->uid,
+                 printable(STR(info->sender), '?'));
         status = cleanup_client_close(dst, why);
         if (status == CLEANUP_STAT_OK) {
             if (mail_queue_remove(MAIL_QUEUE_MAILDROP, id) != 0 && errno != ENOENT)

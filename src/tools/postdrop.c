@@ -66,6 +66,7 @@
 #include "maillog.h"
 #include "iostuff.h"
 #include "postern_paths.h"
+#include "tool_queue.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -196,27 +197,6 @@ postdrop_commit(VSTREAM *stream, const char *id)
     return (ret);
 }
 
-/* postdrop_config_allowed - is dir listed in the default alternate_config_directories */
-static int
-postdrop_config_allowed(const char *dir)
-{
-    char *saved;
-    char *cp;
-    char *item;
-    int found = 0;
-
-    if (strcmp(dir, DEF_CONFIG_DIR) == 0)
-        return (1);
-    mail_conf_set_dir(DEF_CONFIG_DIR);
-    mail_conf_read();
-    mail_params_init();
-    cp = saved = mystrdup(var_alternate_config_directories);
-    while (!found && (item = mystrtok(&cp, ", \t\r\n")) != NULL)
-        found = (strcmp(item, dir) == 0);
-    myfree(saved);
-    return (found);
-}
-
 /* postdrop_config - pick and read the configuration */
 static void
 postdrop_config(const char *dir)
@@ -225,7 +205,7 @@ postdrop_config(const char *dir)
 
     if (dir == NULL)
         dir = getenv("MAIL_CONFIG");
-    if (dir != NULL && setgid_run && getuid() != 0 && !postdrop_config_allowed(dir))
+    if (dir != NULL && setgid_run && getuid() != 0 && !tool_config_allowed(dir))
         msg_fatal_status(EX_NOPERM,
                          "uid=%ld: configuration directory %s is not listed in "
                          "alternate_config_directories of %s/main.cf",
@@ -313,6 +293,8 @@ main(int argc, char **argv)
     const char *config_dir = NULL;
     VSTRING *path = vstring_alloc(100);
     VSTREAM *stream;
+    sigset_t sigs;
+    sigset_t saved_sigs;
     int ch;
 
     postdrop_sanitize();
@@ -330,12 +312,23 @@ main(int argc, char **argv)
     postdrop_config(config_dir);
     postdrop_id = vstring_alloc(MAIL_QUEUE_ID_MAX);
     msg_cleanup(postdrop_cleanup);
+    /*
+     * sendmail sends SIGTERM when it gives up. Until the handler knows the
+     * file's name, a signal would leave the scratch file and ID.tmp behind.
+     */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGHUP);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGQUIT);
+    sigaddset(&sigs, SIGTERM);
+    sigprocmask(SIG_BLOCK, &sigs, &saved_sigs);
     if ((postdrop_stream =
              mail_queue_enter(MAIL_QUEUE_MAILDROP, MAIL_QUEUE_MAILDROP_MODE, postdrop_id)) == NULL)
         msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot create a file in %s/%s: %m", (long)getuid(),
                          var_queue_directory, MAIL_QUEUE_MAILDROP);
     vstring_sprintf(path, "%s/%s.tmp", MAIL_QUEUE_MAILDROP, STR(postdrop_id));
     snprintf(postdrop_temp_path, sizeof(postdrop_temp_path), "%s", STR(path));
+    sigprocmask(SIG_SETMASK, &saved_sigs, NULL);
     postdrop_copy(postdrop_stream);
     if (postdrop_commit(postdrop_stream, STR(postdrop_id)) != 0)
         msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot store the message: %m", (long)getuid());

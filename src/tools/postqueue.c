@@ -47,10 +47,12 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/time.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "mail_params.h"
 #include "mail_proto.h"
+#include "postern_paths.h"
 #include "mail_queue.h"
 #include "msg.h"
 #include "showq_format.h"
@@ -170,6 +172,22 @@ static void pq_schedule(const char *id)
     vstring_free(path);
 }
 
+/* pq_config_check - set-gid: only allowed configuration directories; returns the one to use */
+static const char *pq_config_check(const char *config_dir)
+{
+    const char *env;
+
+    if (config_dir == 0 && (env = getenv("MAIL_CONFIG")) != 0 && *env)
+        config_dir = env;
+    /* Otherwise a user's main.cf could name the log file, the queue, mail_owner. */
+    if (config_dir != 0 && getgid() != getegid() && getuid() != 0
+        && !tool_config_allowed(config_dir))
+        msg_fatal_status(EX_NOPERM, "uid=%ld: configuration directory %s is not listed in "
+                         "alternate_config_directories of %s/main.cf",
+                         (long)getuid(), config_dir, DEF_CONFIG_DIR);
+    return config_dir;
+}
+
 /* pq_set_mode - only one of -p, -j, -f, -i */
 static PQ_MODE pq_set_mode(PQ_MODE old, PQ_MODE new)
 {
@@ -205,7 +223,7 @@ int main(int argc, char **argv)
     }
     if (optind != argc || mode == PQ_NONE)
         tool_usage(PQ_USAGE);
-    tool_config(config_dir);
+    tool_config(pq_config_check(config_dir));
     switch (mode) {
     case PQ_LIST: pq_show(SHOWQ_FORMAT_TEXT); break;
     case PQ_JSON: pq_show(SHOWQ_FORMAT_JSON); break;

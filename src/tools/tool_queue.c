@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "mail_conf.h"
+#include "mymalloc.h"
+#include "postern_paths.h"
+#include "stringops.h"
 #include "mail_params.h"
 #include "mail_queue.h"
 #include "maillog.h"
@@ -54,6 +57,27 @@ void tool_config(const char *config_dir)
     maillog_init(tool_name, MAILLOG_FLAG_NONE);
     if (chdir(var_queue_directory) < 0)
         msg_fatal("chdir %s: %m", var_queue_directory);
+}
+
+/* tool_config_allowed - is dir the default or listed in the default alternate_config_directories */
+int tool_config_allowed(const char *dir)
+{
+    char *saved;
+    char *cp;
+    char *item;
+    int found = 0;
+
+    if (strcmp(dir, DEF_CONFIG_DIR) == 0)
+        return (1);
+    mail_conf_set_dir(DEF_CONFIG_DIR);
+    mail_conf_read();
+    mail_params_init();
+    cp = saved = mystrdup(var_alternate_config_directories);
+    while (!found && (item = mystrtok(&cp, ", \t\r\n")) != NULL)
+        found = (strcmp(item, dir) == 0);
+    myfree(saved);
+    mail_conf_set_dir(NULL); /* back to -c or MAIL_CONFIG for the caller */
+    return (found);
 }
 
 /* tool_usage - explain the command line and exit */

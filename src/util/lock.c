@@ -8,7 +8,7 @@
  *       MYFLOCK_OP_NOWAIT the call waits (interrupted waits are resumed).
  *       MYFLOCK_OP_NONE releases the lock. Returns 0 or -1 with errno.
  *   dot_lock(path, why) creates "path.lock" with O_EXCL. A lock file whose
- *       modification time is more than DOT_LOCK_STALE seconds old is taken
+ *       modification time is more than dot_lock_stale_time seconds old is taken
  *       to be left over by a crashed program: it is removed and the
  *       creation is tried once more. On failure it returns -1 with errno
  *       (EEXIST: somebody else holds the lock) and the reason in why (when
@@ -128,14 +128,16 @@ static int dot_lock_try(const char *lock_path)
     return 0;
 }
 
-/* dot_lock_is_stale - remove a lock file that is older than DOT_LOCK_STALE */
+int dot_lock_stale_time = DOT_LOCK_STALE;
+
+/* dot_lock_is_stale - remove a lock file that is older than dot_lock_stale_time */
 static int dot_lock_is_stale(const char *lock_path)
 {
     struct stat st;
 
     if (lstat(lock_path, &st) < 0)
         return errno == ENOENT; /* went away meanwhile: try again */
-    if (time((time_t *) 0) <= st.st_mtime + DOT_LOCK_STALE)
+    if (time((time_t *) 0) <= st.st_mtime + dot_lock_stale_time)
         return 0;
     return unlink(lock_path) == 0 || errno == ENOENT;
 }

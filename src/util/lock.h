@@ -5,7 +5,8 @@
  * a whole descriptor, shared or exclusive, optionally without waiting
  * (MYFLOCK_OP_NOWAIT); it returns 0, or -1 with errno (EAGAIN when the lock
  * is held elsewhere). dot_lock() creates "path.lock" exclusively (stale
- * locks older than DOT_LOCK_STALE seconds are removed); dot_unlock()
+ * locks older than dot_lock_stale_time seconds, default DOT_LOCK_STALE,
+ * are removed); dot_unlock()
  * removes it. On failure they fill why with the reason.
  */
 #ifndef LOCK_H
@@ -23,6 +24,8 @@
 #define MYFLOCK_OP_NOWAIT 4
 
 #define DOT_LOCK_STALE 500
+
+extern int dot_lock_stale_time;
 
 extern int myflock(int fd, int style, int operation);
 extern int dot_lock(const char *path, VSTRING *why);

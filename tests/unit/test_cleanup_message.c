@@ -177,6 +177,40 @@ static const TEST_CASE cases[] = {
     {"empty recipient becomes empty_address_recipient", "", 0,
      {{'F', ""}, {'R', ""}, {'M', ""}, {'X', ""}, {'E', ""}},
      0, "T 1000000000 0\nF \nO MAILER-DAEMON\nR MAILER-DAEMON@host.example.com\nX \nE \n"},
+    /* A local user's records may hold newlines: no line may hide inside a record. */
+    {"newline inside a body record starts a new line", "", 0,
+     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'N', ""},
+      {'N', "a\nFrom x"}, {'L', "b\nc"}, {'N', "d\n"}, {'X', ""}, {'E', ""}},
+     0,
+     "T 1000000000 0\nF a@example.org\nR c@example.org\nN \nN a\nN From x\nN b\nL c\nN d\n"
+     "N \nX \nE \n"},
+    {"newline in the sender", "", 0,
+     {{'F', "a@example.org\nX-Injected: 1"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_BAD, NULL},
+    {"control character in a recipient", "", 0,
+     {{'F', "a@example.org"}, {'R', "c@example.org\r"}, {'M', ""}, {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_BAD, NULL},
+    {"control character in an original recipient", "", 0,
+     {{'F', "a@example.org"}, {'O', "\x1b[2Jc@example.org"}, {'R', "c@example.org"}, {'M', ""},
+      {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_BAD, NULL},
+    {"control character in an extracted recipient", "", 0,
+     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""},
+      {'R', "d@example.org\n"}, {'E', ""}},
+     CLEANUP_STAT_BAD, NULL},
+    {"a header address with TAB is kept", "", CLEANUP_FLAG_EXTRACT,
+     {{'F', "a@example.org"}, {'M', ""}, {'N', "To: \"t\\\tb\"@example.org"}, {'N', ""},
+      {'X', ""}, {'E', ""}},
+     0,
+     "T 1000000000 0\nF a@example.org\nN To: \"t\\\tb\"@example.org\nN \nX \n"
+     "R t\tb@example.org\nE \n"},
+    /* Found by fuzzing: localtime() failed on this TIME, and cleanup panicked. */
+    {"TIME after year 9999 is replaced by the arrival time", "", CLEANUP_FLAG_LOCAL,
+     {{'T', "99999999999999999 0"}, {'A', "uid=1000"}, {'U', "Jo User"}, {'F', "jo"},
+      {'R', "bob"}, {'M', ""}, {'N', "Subject: hi"}, {'N', ""}, {'X', ""}, {'E', ""}},
+     0,
+     OUT_LOCAL "O bob\nR bob@host.example.com\n" RECEIVED "N Subject: hi\n" ADDED "N \nX \nE \n"},
 };
 
 /* test_capture - keep log text for assertions */

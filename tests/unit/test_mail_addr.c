@@ -87,6 +87,11 @@ static const LIST_CASE list_cases[] = {
     {"u@[1.2.3.4]", "u@[1.2.3.4]"},
     {"u@[IPv6:::1]", "u@[IPv6:::1]"},
     {"Name <u@[ 1.2.3.4 ]>", "u@[1.2.3.4]"},
+    /* Found by fuzzing (tests/fuzz/corpus/mail_addr/crash-*). */
+    {"u@[a\"@b]", "u@[a\"@b]"},
+    {"x@[1270.1y ,\\[@IPv6]", 0},
+    {"\"a eb@\".com", 0},
+    {"\"a@b\"", 0},
     /* Folded white space. */
     {"Alice\r\n <a@b>,\r\n\tc@d", "a@b|c@d"},
     {"\"folded\r\n name\"@x", "folded name@x"},
@@ -134,6 +139,14 @@ static const LIST_CASE list_cases[] = {
     {"a\x01@x", 0},
     {"a\x7f@x", 0},
     {"a@b\x1b", 0},
+    /* Control characters stay out even when quoted (header injection). */
+    {"\"a\\\nX-Injected: 1\"@x", 0},
+    {"\"a\\\r\"@x", 0},
+    {"\"a\x1b\"@x", 0},
+    {"\"a\\\x01\"@x", 0},
+    {"u@[1.2\\\n3]", 0},
+    {"u@[1.2\x7f]", 0},
+    {"\"tab\\\there\"@x", "tab\there@x"},
     {"<>a@b", 0},
     {"Name <>", ""},
 };
@@ -248,6 +261,9 @@ static const QUOTE_CASE quote_cases[] = {
     {"a,b@x", "\"a,b\"@x"},
     {"j\xc3\xb6rg@x", "j\xc3\xb6rg@x"},
     {"u@[1.2.3.4]", "u@[1.2.3.4]"},
+    /* A literal may hold '@' and '"': the domain starts before it. */
+    {"y@[@x\"q]", "y@[@x\"q]"},
+    {"a b@[@x\"@y]", "\"a b\"@[@x\"@y]"},
 };
 
 /* test_quote_table - internal to external, and back */

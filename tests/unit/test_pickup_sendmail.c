@@ -16,6 +16,7 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,9 @@ static int test_spawn(char **argv, const char *input, ssize_t len)
         _exit(127);
     }
     close(fds[0]);
-    if (len > 0 && write(fds[1], input, (size_t) len) != len)
+    /* A usage error ends the child before it reads: no SIGPIPE for us then. */
+    signal(SIGPIPE, SIG_IGN);
+    if (len > 0 && write(fds[1], input, (size_t) len) != len && errno != EPIPE)
         ck_abort_msg("write to child");
     close(fds[1]);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
