@@ -190,7 +190,7 @@ fuzz:
 	    build-fuzz/fuzz/fuzz_$$n $(FUZZ_ARGS) -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=build-fuzz/fuzz/crash-$$n- build-fuzz/corpus/$$n tests/fuzz/corpus/$$n \
 	        > build-fuzz/fuzz/fuzz_$$n.log 2>&1 || { tail -40 build-fuzz/fuzz/fuzz_$$n.log; exit 1; }; \
-	    grep -E '^#[0-9]+ +DONE|stat::(number_of_executed_units|average_exec_per_sec)' build-fuzz/fuzz/fuzz_$$n.log; \
+	    grep -E '^#[0-9]+[[:space:]]+DONE|stat::(number_of_executed_units|average_exec_per_sec)' build-fuzz/fuzz/fuzz_$$n.log; \
 	done
 
 fuzz-build: $(foreach n,$(FUZZ_NAMES),$(BUILD)/fuzz/fuzz_$(n))
