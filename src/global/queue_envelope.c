@@ -7,7 +7,8 @@
  * records before MESG, a jump over the content, extracted records after
  * XTRA, and END. Records longer than QUEUE_ENV_REC_MAX, record errors,
  * a malformed SIZE, TIME or MESG record, records out of place and input
- * that ends before END are reported in why with -1. No logging.
+ * that ends before END are reported in why with -1. No logging
+ * here (rec_get() warns about records it cannot read).
  *
  * Memory: the QUEUE_ENV owns every string in it.
  */
@@ -75,12 +76,16 @@ static void queue_env_add_rcpt(QUEUE_ENV *env, const char *orig, const char *add
 /* queue_env_skip_content - go from just after MESG to just after XTRA */
 static int queue_env_skip_content(VSTREAM *fp, const char *mesg, VSTRING *buf, VSTRING *why)
 {
-    long xtra;
+    long xtra = 0;
     char junk;
     int type;
 
-    if (sscanf(mesg, "%ld%c", &xtra, &junk) == 1 && xtra > 0
-        && vstream_fseek(fp, (off_t)xtra, SEEK_SET) >= 0) {
+    /* Empty or 0: no offset yet (maildrop files); read through. */
+    if (*mesg && (sscanf(mesg, "%ld%c", &xtra, &junk) != 1 || xtra < 0)) {
+        vstring_sprintf(why, "malformed MESG record: %.100s", mesg);
+        return -1;
+    }
+    if (xtra > 0 && vstream_fseek(fp, (off_t)xtra, SEEK_SET) >= 0) {
         if (rec_get(fp, buf, QUEUE_ENV_REC_MAX) == REC_TYPE_XTRA)
             return 0;
         vstring_sprintf(why, "MESG record does not point to the XTRA record");

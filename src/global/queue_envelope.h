@@ -9,8 +9,9 @@
  * records until END. Recipients still to be delivered (RCPT) are kept
  * with their original address and record offset; DONE ones are counted.
  * It returns 0, or -1 with the reason in why for a malformed or truncated
- * file (nothing is logged). Fields that the file lacks stay zero/empty
- * and their have_* flag is 0. maildrop files have no SIZE record.
+ * file (only rec_get() logs, for records it cannot read). Fields that the
+ * file lacks stay zero/empty and their have_* flag is 0. maildrop files
+ * have no SIZE record; their MESG record is empty (or 0): no offset.
  *
  * Memory: queue_env_alloc() and queue_env_free(); the QUEUE_ENV owns
  * its strings. queue_env_read() resets the QUEUE_ENV first.
