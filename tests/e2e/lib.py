@@ -740,11 +740,12 @@ class Instance:
         which daemons do not have.  Root mode turns leak detection off:
         LeakSanitizer cannot inspect a process that changed its credentials
         (setgid postdrop and postqueue, daemons that drop root, local) and
-        exits with a fatal error instead; user mode keeps it.  Harmless for a
-        build without sanitizers.
+        exits with a fatal error instead; user mode keeps it, unless a test
+        sets inst.leak_check = False (LeakSanitizer cannot run under
+        strace either).  Harmless for a build without sanitizers.
         """
         asan = [os.environ.get("ASAN_OPTIONS", ""), "log_path=" + self.path("sanitizer", "asan")]
-        if self.mode == "root":
+        if self.mode == "root" or not getattr(self, "leak_check", True):
             asan.append("detect_leaks=0")
         ubsan = [os.environ.get("UBSAN_OPTIONS", ""), "print_stacktrace=1",
                  "log_path=" + self.path("sanitizer", "ubsan")]

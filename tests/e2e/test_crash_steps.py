@@ -607,6 +607,7 @@ def test_crash_steps(inst):
     if why:
         raise lib.Skip(why)
     began = time.monotonic()
+    inst.leak_check = False  # LeakSanitizer cannot inspect a traced process
     rig = Rig(inst)
     inst.set(daemon_directory=rig.wrap, service_throttle_time="1s")
     workloads = ["mbox", "defer"] + (["maildir"] if inst.private_home else [])
