@@ -47,7 +47,15 @@ typedef struct EXPAND_STATE {
     MAIL_CONF_LOOKUP_FN lookup;
     void *context;
     VSTRING *why;
+    long calls; /* parameter references expanded so far */
 } EXPAND_STATE;
+
+/*
+ * Bounds on one expansion: a chain like a = $b$b, b = $c$c, ... doubles the
+ * work at every link, so count references and output, not only depth.
+ */
+#define EXPAND_MAX_CALLS 100000
+#define EXPAND_MAX_LEN (1024 * 1024)
 
 static int expand_text(EXPAND_STATE *st, VSTRING *out, const char *text, int depth);
 
@@ -110,6 +118,8 @@ static int expand_value_of(EXPAND_STATE *st, VSTRING *out, const char *name, int
 
     if (depth >= MAIL_CONF_EXPAND_DEPTH)
         return (expand_fail(st, "unreasonable macro call nesting: \"%s\"", name));
+    if (++st->calls > EXPAND_MAX_CALLS || LEN(out) > EXPAND_MAX_LEN)
+        return (expand_fail(st, "expansion too large at \"%s\"", name));
     if ((value = st->lookup(name, st->context)) == NULL)
         return (0);
     return (expand_text(st, out, value, depth + 1));
@@ -394,6 +404,7 @@ int mail_conf_expand(VSTRING *result, const char *text, MAIL_CONF_LOOKUP_FN look
     st.lookup = lookup;
     st.context = context;
     st.why = why;
+    st.calls = 0;
     vstring_reset(result);
     if (why)
         vstring_reset(why);
