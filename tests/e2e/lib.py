@@ -37,6 +37,7 @@ import email
 import fcntl
 import email.policy
 import json
+import atexit
 import os
 import pwd
 import grp
@@ -53,10 +54,41 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.path.abspath(os.environ.get("POSTERN_BUILD") or os.path.join(REPO, "build"))
+IS_ROOT = os.geteuid() == 0
+
+
+def world_reachable(path):
+    """world_reachable - can every user traverse each directory above path?"""
+    p = os.path.dirname(path)
+    while p and p != "/":
+        if not os.stat(p).st_mode & stat.S_IXOTH:
+            return False
+        p = os.path.dirname(p)
+    return True
+
+
+def reachable_build(build):
+    """reachable_build - BUILD, or a copy of its programs that test users can run.
+
+    The tests run instances as unprivileged users; a checkout under a
+    private directory (e.g. /root) would hide the programs from them, so as
+    root the suite then runs a copy of sbin/ and libexec/ in /tmp instead.
+    """
+    if not IS_ROOT or world_reachable(build) or not os.path.isdir(build):
+        return build
+    copy = tempfile.mkdtemp(prefix="pnt-e2e-build-")
+    os.chmod(copy, 0o755)
+    for sub in ("sbin", "libexec"):
+        if os.path.isdir(os.path.join(build, sub)):
+            shutil.copytree(os.path.join(build, sub), os.path.join(copy, sub), symlinks=True)
+    atexit.register(shutil.rmtree, copy, True)
+    return copy
+
+
+BUILD = reachable_build(BUILD)
 SBIN = os.path.join(BUILD, "sbin")
 LIBEXEC = os.path.join(BUILD, "libexec")
 HOSTNAME = "postern.test"
-IS_ROOT = os.geteuid() == 0
 TOOLS = ("postern", "sendmail", "postqueue", "postsuper", "postcat", "postconf",
          "mailq", "postdrop")
 SETGID_TOOLS = ("postdrop", "postqueue")
