@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -34,15 +35,33 @@ master_pid_lock(const char *path)
     char buf[32];
     int len;
 
-    if ((master_pid_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-        msg_fatal("open lock file %s: %m", path);
-    memset(&lock, 0, sizeof(lock));
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    if (fcntl(master_pid_fd, F_SETLK, &lock) < 0) {
-        if (errno == EAGAIN || errno == EACCES)
-            msg_fatal("the %s mail system is already running", MAIL_NAME);
-        msg_fatal("lock %s: %m", path);
+    struct stat fd_st;
+    struct stat path_st;
+    int tries;
+
+    for (tries = 0; /* void */; tries++) {
+        if ((master_pid_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+            msg_fatal("open lock file %s: %m", path);
+        memset(&lock, 0, sizeof(lock));
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        if (fcntl(master_pid_fd, F_SETLK, &lock) < 0) {
+            if (errno == EAGAIN || errno == EACCES)
+                msg_fatal("the %s mail system is already running", MAIL_NAME);
+            msg_fatal("lock %s: %m", path);
+        }
+        /*
+         * A master that was stopping may have removed the file between our
+         * open and our lock: that lock would be on a file nobody else sees.
+         */
+        if (fstat(master_pid_fd, &fd_st) < 0)
+            msg_fatal("fstat %s: %m", path);
+        if (stat(path, &path_st) == 0 && path_st.st_dev == fd_st.st_dev &&
+            path_st.st_ino == fd_st.st_ino)
+            break;
+        (void)close(master_pid_fd);
+        if (tries >= 10)
+            msg_fatal("lock %s: the file keeps being replaced", path);
     }
     len = snprintf(buf, sizeof(buf), "%10ld\n", (long)getpid());
     if (ftruncate(master_pid_fd, 0) < 0 || pwrite(master_pid_fd, buf, (size_t)len, 0) != len)

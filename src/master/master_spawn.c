@@ -93,17 +93,28 @@ void
 master_spawn(MASTER_SERV *serv)
 {
     MASTER_PROC *proc;
+    sigset_t all;
+    sigset_t saved;
     pid_t pid;
 
     if (serv->throttled || (serv->max_proc > 0 && serv->total_proc >= serv->max_proc))
         return;
+    /*
+     * Until the child has reset its handlers, a signal sent to it (a process
+     * group kill) would run master's handler there and write into master's
+     * self-pipe: master would act on a signal that was never sent to it.
+     */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &saved);
     if ((pid = fork()) < 0) {
+        sigprocmask(SIG_SETMASK, &saved, (sigset_t *)0);
         msg_warn("fork: %m");
         master_throttle(serv);
         return;
     }
     if (pid == 0)
         master_child_exec(serv);
+    sigprocmask(SIG_SETMASK, &saved, (sigset_t *)0);
     if (msg_verbose)
         msg_info("spawn %s pid %ld for service %s/%s", serv->path, (long)pid, serv->name,
                  serv->type_name);

@@ -169,6 +169,9 @@ static void postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE 
     char *name;
 
     while (in && vstream_get_line(in, line, 0) != VSTREAM_EOF) {
+        /* A last line without newline must not swallow an appended setting. */
+        if (LEN(line) > 0 && STR(line)[LEN(line) - 1] != '\n')
+            vstring_addch(line, '\n');
         text = STR(line);
         if (*skipblanks(text) == 0 || *skipblanks(text) == '#') {
             vstream_fputs(text, out);

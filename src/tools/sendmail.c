@@ -297,7 +297,8 @@ sendmail_parse(int argc, char **argv, SENDMAIL_OPTS *opts)
     int ch;
 
     opterr = 0;
-    while ((ch = getopt(argc, argv, "B:C:F:GIL:N:R:UV:X:b:c:f:h:imno:q::r:tv")) != -1)
+    /* "+": stop at the first recipient, as Postfix does; no GNU permutation. */
+    while ((ch = getopt(argc, argv, "+B:C:F:GIL:N:R:UV:X:b:c:f:h:imno:q::r:tv")) != -1)
         sendmail_option(opts, ch == '?' ? 0 : ch, optarg);
     return (optind);
 }
