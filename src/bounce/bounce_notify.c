@@ -61,6 +61,7 @@ typedef struct BOUNCE_ORIG {
     off_t content_offset; /* first content record */
     long size;            /* content bytes, newlines counted */
     int eight_bit;        /* any byte with the high bit set */
+    int header_eight_bit; /* the same, in the header alone */
 } BOUNCE_ORIG;
 
 /* bounce_line - write one formatted line as a NORM record */
@@ -116,11 +117,14 @@ static const char *bounce_printable_addr(VSTRING *buf, const char *addr)
 static int bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
 {
     VSTRING *rec = vstring_alloc(1000);
+    int in_header = 1;
+    int at_line_start = 1;
     ssize_t i;
     int type;
 
     orig->size = 0;
     orig->eight_bit = 0;
+    orig->header_eight_bit = 0;
     if (vstream_fseek(fp, (off_t) 0, SEEK_SET) < 0) {
         vstring_free(rec);
         return -1;
@@ -132,9 +136,14 @@ static int bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
         while ((type = rec_get(fp, rec, BOUNCE_REC_MAX)) == REC_TYPE_NORM
                || type == REC_TYPE_CONT) {
             orig->size += LEN(rec) + (type == REC_TYPE_NORM);
+            if (in_header && at_line_start && type == REC_TYPE_NORM && LEN(rec) == 0)
+                in_header = 0;
             for (i = 0; i < LEN(rec) && !orig->eight_bit; i++)
                 if (STR(rec)[i] & 0x80)
                     orig->eight_bit = 1;
+            if (in_header && orig->eight_bit)
+                orig->header_eight_bit = 1;
+            at_line_start = (type == REC_TYPE_NORM);
         }
     }
     vstring_free(rec);
@@ -265,6 +274,7 @@ int bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
     BOUNCE_ORIG orig;
     int have_original = 0;
     int headers_only;
+    int eight_bit;
 
     if (notice->queue_fp != 0) {
         if (bounce_orig_scan(notice->queue_fp, &orig) == 0)
@@ -273,9 +283,10 @@ int bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
             msg_warn("%s: cannot read the original message from the queue file", notice->queue_id);
     }
     headers_only = have_original && orig.size > notice->size_limit;
+    /* What is returned decides: the header alone may be 7-bit, or not. */
+    eight_bit = have_original && (headers_only ? orig.header_eight_bit : orig.eight_bit);
     bounce_notify_boundary(boundary, notice);
-    bounce_notify_header(dst, notice, STR(boundary), have_original && !headers_only
-                                                         && orig.eight_bit);
+    bounce_notify_header(dst, notice, STR(boundary), eight_bit);
     bounce_notify_text(dst, notice, STR(boundary), have_original);
     bounce_notify_status(dst, notice, STR(boundary));
     if (have_original) {
@@ -283,7 +294,7 @@ int bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
         bounce_line(dst, "Content-Description: %s",
                     headers_only ? "Undelivered Message Headers" : "Undelivered Message");
         bounce_line(dst, "Content-Type: %s", headers_only ? "text/rfc822-headers" : "message/rfc822");
-        if (orig.eight_bit)
+        if (eight_bit)
             bounce_line(dst, "Content-Transfer-Encoding: 8bit");
         bounce_line(dst, "%s", "");
         bounce_orig_copy(dst, notice->queue_fp, &orig, headers_only);

@@ -26,7 +26,9 @@
 #include "sys_defs.h"
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bounce_log.h"
 #include "mail_queue.h"
@@ -61,6 +63,7 @@ int bounce_log_append(const char *queue, const char *id, const RECIPIENT *rcpt)
     VSTRING *path = vstring_alloc(100);
     VSTRING *buf = vstring_alloc(200);
     VSTREAM *log;
+    struct stat st;
     int ret = -1;
 
     bounce_log_add(buf, BL_RECIPIENT, rcpt->address);
@@ -73,12 +76,18 @@ int bounce_log_append(const char *queue, const char *id, const RECIPIENT *rcpt)
     mail_queue_path(path, queue, id);
     if ((log = vstream_fopen(STR(path), O_WRONLY | O_APPEND | O_CREAT, 0600)) == 0) {
         msg_warn("open %s: %m", STR(path));
+    } else if (fstat(vstream_fileno(log), &st) < 0) {
+        msg_warn("fstat %s: %m", STR(path));
+        (void)vstream_fclose(log);
     } else {
         vstream_fwrite(log, STR(buf), LEN(buf));
         if (vstream_fsync(log) != 0)
             msg_warn("write %s: %m", STR(path));
         else
             ret = 0;
+        /* A half-written entry would make the whole log unreadable. */
+        if (ret < 0 && ftruncate(vstream_fileno(log), st.st_size) < 0)
+            msg_warn("truncate %s back to %ld bytes: %m", STR(path), (long)st.st_size);
         if (vstream_fclose(log) != 0 && ret == 0) {
             msg_warn("close %s: %m", STR(path));
             ret = -1;

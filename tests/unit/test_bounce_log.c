@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +124,54 @@ static const struct read_case {
 };
 
 /* test_read_cases - read one hand-written log, good or malformed */
+/*
+ * test_append_partial - a write that fails half-way (here: over the file
+ * size limit, as on a full disk) must leave no partial entry behind: the
+ * log stays readable, else its message could never be flushed.
+ */
+START_TEST(test_append_partial)
+{
+    RECIPIENT rcpt;
+    BOUNCE_LOG_ENTRY *entry = bounce_log_entry_alloc();
+    char reason[2000];
+    struct rlimit rl;
+    struct stat st;
+    VSTREAM *log;
+    off_t good_size;
+
+    memset(&rcpt, 0, sizeof(rcpt));
+    rcpt.address = "user@example.com";
+    rcpt.offset = 123;
+    rcpt.dsn_status = "5.1.1";
+    rcpt.action = "failed";
+    rcpt.reason = "unknown user";
+    ck_assert_int_eq(bounce_log_append("defer", TEST_ID, &rcpt), 0);
+    ck_assert_int_eq(stat("defer/" TEST_ID, &st), 0);
+    good_size = st.st_size;
+
+    memset(reason, 'x', sizeof(reason) - 1);
+    reason[sizeof(reason) - 1] = 0;
+    rcpt.reason = reason;
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+    rl.rlim_cur = good_size + 100;
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    ck_assert_int_eq(bounce_log_append("defer", TEST_ID, &rcpt), -1);
+    rl.rlim_cur = rl.rlim_max;
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+
+    ck_assert_int_eq(stat("defer/" TEST_ID, &st), 0);
+    ck_assert_int_eq(st.st_size, good_size);
+    log = bounce_log_open("defer", TEST_ID);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_int_eq(bounce_log_read(log, entry), 1);
+    ck_assert_str_eq(vstring_str(entry->reason), "unknown user");
+    ck_assert_int_eq(bounce_log_read(log, entry), 0);
+    vstream_fclose(log);
+    bounce_log_entry_free(entry);
+}
+END_TEST
+
 START_TEST(test_read_cases)
 {
     const struct read_case *tc = read_cases + _i;
@@ -154,6 +204,7 @@ static Suite *bounce_log_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_append_read);
+    tcase_add_test(tc, test_append_partial);
     tcase_add_loop_test(tc, test_read_cases, 0, sizeof(read_cases) / sizeof(read_cases[0]));
     suite_add_tcase(s, tc);
     return s;

@@ -158,6 +158,7 @@ static const char *const small_message[] = {
     "Subject: lunch", "Message-ID: <1@example.org>", "", "See you at noon.", "CONT:long ",
     "line", 0};
 static const char *const eight_bit_message[] = {"Subject: caf\xc3\xa9", "", "\xc3\xa9t\xc3\xa9", 0};
+static const char *const eight_bit_body[] = {"Subject: summer", "", "\xc3\xa9t\xc3\xa9 ", 0};
 
 static BOUNCE_RCPT two_rcpts[] = {
     {"bob@example.com", "bob@example.com", "5.1.1", "failed", "unknown user: \"bob\""},
@@ -178,7 +179,10 @@ static const NOTIFY_CASE notify_cases[] = {
     {small_message, 1, 50000, 0, "message/rfc822", "7bit"},
     {small_message, 1, 20, 0, "text/rfc822-headers", "7bit"},
     {eight_bit_message, 1, 50000, 0, "message/rfc822", "8bit"},
-    {eight_bit_message, 1, 5, 0, "text/rfc822-headers", "7bit"},
+    /* headers only: what decides is whether the header itself is 8-bit */
+    {eight_bit_message, 1, 5, 0, "text/rfc822-headers", "8bit"},
+    {eight_bit_body, 1, 5, 0, "text/rfc822-headers", "7bit"},
+    {eight_bit_body, 1, 50000, 0, "message/rfc822", "8bit"},
     {0, 1, 50000, 0, 0, "7bit"},
     {small_message, 0, 50000, 0, 0, "7bit"},
     {small_message, 1, 50000, 1, "message/rfc822", "7bit"},
@@ -312,6 +316,13 @@ START_TEST(test_notify_table)
         ck_assert_str_eq(value, tc->part3_type);
         myfree(value);
         ck_assert_ptr_nonnull(strstr(parts->argv[2], "Subject: "));
+        /* a 7bit multipart must not hold a part declared 8bit (RFC 2045 6.4) */
+        value = header_value(parts->argv[2], "Content-Transfer-Encoding");
+        if (strcmp(tc->encoding, "8bit") == 0)
+            ck_assert_str_eq(value ? value : "(none)", "8bit");
+        else
+            ck_assert_ptr_null(value);
+        myfree(value);
         if (strcmp(tc->part3_type, "message/rfc822") == 0 && tc->lines == small_message)
             ck_assert_ptr_nonnull(strstr(parts->argv[2], "\n\nSubject: lunch\nMessage-ID: "
                                                           "<1@example.org>\n\nSee you at noon.\n"
