@@ -217,6 +217,13 @@ static int qmgr_active_flush(QMGR_MESSAGE *message)
     int status;
 
     have_log = stat(mail_queue_path(path, MAIL_QUEUE_BOUNCE, message->queue_id), &st) == 0;
+    if (!have_log && errno != ENOENT) {
+        /* Unknown: keep the message rather than drop a notification. */
+        msg_warn("%s: %s: %s; will try again later", message->queue_id, STR(path),
+                 strerror(errno));
+        vstring_free(path);
+        return -1;
+    }
     vstring_free(path);
     if (!have_log)
         return 0;
