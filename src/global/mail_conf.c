@@ -421,6 +421,29 @@ static void mail_conf_master_refs(HTABLE *refs)
     vstring_free(path);
 }
 
+/*
+ * Parameters that postern knows (postconf -d shows their Postfix defaults)
+ * but whose behaviour is not built yet: a setting gets a warning, so that
+ * nobody believes it took effect.
+ */
+static const char *mail_conf_not_implemented[] = {
+    "default_privs", "ipc_idle", "daemon_timeout", "fork_delay", "fork_attempts",
+    "export_environment", "delay_warning_time", "qmgr_message_recipient_limit",
+    "default_recipient_limit", "initial_destination_concurrency",
+    "bounce_notice_recipient", "notify_classes", "queue_minfree", "qmgr_clog_warn_time", 0,
+};
+
+/* mail_conf_implemented - does setting this parameter change anything yet? */
+int mail_conf_implemented(const char *name)
+{
+    const char **cpp;
+
+    for (cpp = mail_conf_not_implemented; *cpp; cpp++)
+        if (strcmp(*cpp, name) == 0)
+            return (0);
+    return (1);
+}
+
 /* mail_conf_warn_unused - one walk step: warn about an unknown setting */
 static void mail_conf_warn_unused(const char *name, const char *value, int line, void *context)
 {
@@ -428,6 +451,13 @@ static void mail_conf_warn_unused(const char *name, const char *value, int line,
     HTABLE *refs = ctx[0];
     int *count = ctx[1];
 
+    if (mail_conf_find(name) != NULL && !mail_conf_implemented(name)) {
+        if (line > 0)
+            msg_warn("%s, line %d: parameter %s is not implemented yet; "
+                     "the setting has no effect", mail_conf_path(), line, name);
+        (*count)++;
+        return;
+    }
     if (mail_conf_find(name) != NULL || htable_locate(refs, name) != NULL)
         return;
     if (line > 0)

@@ -26,6 +26,8 @@ extern void mail_conf_update(const char *name, const char *value);
 extern const char *mail_conf_lookup(const char *name);
 extern char *mail_conf_eval(const char *value); /* caller frees */
 extern void mail_params_init(void);
+/* 0 for a known parameter whose behaviour is not built yet */
+extern int mail_conf_implemented(const char *name);
 
 /*
  * Added interfaces (postconf, master, postern check, tests).

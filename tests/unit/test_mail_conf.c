@@ -292,6 +292,22 @@ START_TEST(test_unused)
 }
 END_TEST
 
+START_TEST(test_not_implemented)
+{
+    VSTRING *want = vstring_alloc(100);
+
+    /* Known but not built: warned about; implemented ones are silent. */
+    load("minimal_backoff_time = 10s\ndelay_warning_time = 4h\n");
+    ck_assert_int_eq(mail_conf_check_unused(), 1);
+    vstring_sprintf(want, "%s/main.cf, line 2: parameter delay_warning_time is not "
+                    "implemented yet; the setting has no effect", test_dir);
+    ck_assert_str_eq(last_text, STR(want));
+    ck_assert_int_eq(mail_conf_implemented("delay_warning_time"), 0);
+    ck_assert_int_eq(mail_conf_implemented("minimal_backoff_time"), 1);
+    vstring_free(want);
+}
+END_TEST
+
 START_TEST(test_table)
 {
     const MAIL_CONF_ENT *table, *ent;
@@ -359,6 +375,7 @@ static Suite *mail_conf_suite(void)
     tcase_add_test(tc, test_override);
     tcase_add_test(tc, test_mail_config_env);
     tcase_add_test(tc, test_unused);
+    tcase_add_test(tc, test_not_implemented);
     tcase_add_test(tc, test_table);
     tcase_add_loop_exit_test(tc, test_fatal, 1, 0, sizeof(fatal_cases) / sizeof(fatal_cases[0]));
     tcase_add_exit_test(tc, test_missing_main_cf, 1);
