@@ -67,7 +67,7 @@ PROGRAMS = $(BUILD)/libexec/master $(foreach d,$(DAEMONS_BUILT),$(BUILD)/libexec
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all deps test unit golden e2e asan run stop install clean lint fuzz fuzz-build
+.PHONY: FORCE format all deps test unit golden e2e asan run stop install clean lint fuzz fuzz-build
 .SECONDARY:
 
 all: $(PROGRAMS) $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases
@@ -200,5 +200,9 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.c tests/fuzz/fuzz
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz -Isrc/cleanup -Isrc/pickup -o $@ $< tests/fuzz/fuzz_util.c \
 	    $(BUILD)/lib/libcleanup.a $(BUILD)/lib/libpickup.a $(LIBS)
 
+# Apply the checked-in .clang-format to every C file.
+format:
+	git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/fuzz/*.c' | xargs clang-format --style=file -i
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -55,15 +55,17 @@
 #include "bounce.h"
 
 /* bounce_service - serve one connection from qmgr */
-static void bounce_service(VSTREAM *client, const char *service, char **argv)
+static void
+bounce_service(VSTREAM *client, const char *service, char **argv)
 {
-    (void) service;
-    (void) argv;
+    (void)service;
+    (void)argv;
     bounce_service_request(client);
 }
 
 /* main - hand the work to the single-connection server skeleton */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     single_server_main(argc, argv, bounce_service, MAIL_SERVER_END);
 }

@@ -27,15 +27,15 @@ typedef struct BOUNCE_RCPT {
 } BOUNCE_RCPT;
 
 typedef struct BOUNCE_NOTICE {
-    const char *queue_id;    /* of the message reported on */
-    const char *sender;      /* its envelope sender */
-    long arrival;            /* its arrival time */
-    const char *hostname;    /* Reporting-MTA, From: domain */
-    const char *notify_to;   /* To: of the notification */
-    int postmaster_copy;     /* to the postmaster, not the sender */
-    long size_limit;         /* bounce_size_limit */
+    const char *queue_id;  /* of the message reported on */
+    const char *sender;    /* its envelope sender */
+    long arrival;          /* its arrival time */
+    const char *hostname;  /* Reporting-MTA, From: domain */
+    const char *notify_to; /* To: of the notification */
+    int postmaster_copy;   /* to the postmaster, not the sender */
+    long size_limit;       /* bounce_size_limit */
     time_t now;
-    VSTREAM *queue_fp;       /* the queue file, or NULL when unavailable */
+    VSTREAM *queue_fp; /* the queue file, or NULL when unavailable */
     BOUNCE_RCPT *rcpt;
     int rcpt_count;
 } BOUNCE_NOTICE;

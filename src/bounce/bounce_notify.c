@@ -73,12 +73,13 @@ static PRINTFLIKE(2, 3) void bounce_line(VSTREAM *dst, const char *fmt, ...)
     va_start(ap, fmt);
     vstring_vsprintf(buf, fmt, ap);
     va_end(ap);
-    (void) rec_put(dst, REC_TYPE_NORM, vstring_str(buf), LEN(buf));
+    (void)rec_put(dst, REC_TYPE_NORM, vstring_str(buf), LEN(buf));
     vstring_free(buf);
 }
 
 /* bounce_notify_date - RFC 5322 date-time in local time */
-VSTRING *bounce_notify_date(VSTRING *buf, time_t when)
+VSTRING *
+bounce_notify_date(VSTRING *buf, time_t when)
 {
     static const char days[] = "SunMonTueWedThuFriSat";
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -90,22 +91,23 @@ VSTRING *bounce_notify_date(VSTRING *buf, time_t when)
     offset = tm.tm_gmtoff / 60;
     vstring_sprintf(buf, "%.3s, %d %.3s %d %02d:%02d:%02d %c%02ld%02ld",
                     days + 3 * (tm.tm_wday % 7), tm.tm_mday, months + 3 * (tm.tm_mon % 12),
-                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                    offset < 0 ? '-' : '+', labs(offset) / 60, labs(offset) % 60);
+                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, offset < 0 ? '-' : '+',
+                    labs(offset) / 60, labs(offset) % 60);
     if (tm.tm_zone != 0 && *tm.tm_zone != 0)
         vstring_sprintf_append(buf, " (%s)", tm.tm_zone);
     return buf;
 }
 
 /* bounce_notify_boundary - the MIME boundary of one notification */
-VSTRING *bounce_notify_boundary(VSTRING *buf, const BOUNCE_NOTICE *notice)
+VSTRING *
+bounce_notify_boundary(VSTRING *buf, const BOUNCE_NOTICE *notice)
 {
-    return vstring_sprintf(buf, "%s.%ld/%s", notice->queue_id, (long) notice->now,
-                           notice->hostname);
+    return vstring_sprintf(buf, "%s.%ld/%s", notice->queue_id, (long)notice->now, notice->hostname);
 }
 
 /* bounce_printable - a printable external-form copy of an address */
-static const char *bounce_printable_addr(VSTRING *buf, const char *addr)
+static const char *
+bounce_printable_addr(VSTRING *buf, const char *addr)
 {
     if (*addr == 0)
         return vstring_str(vstring_strcpy(buf, ""));
@@ -114,7 +116,8 @@ static const char *bounce_printable_addr(VSTRING *buf, const char *addr)
 }
 
 /* bounce_orig_scan - find the content and measure it; -1 if unusable */
-static int bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
+static int
+bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
 {
     VSTRING *rec = vstring_alloc(1000);
     int in_header = 1;
@@ -125,16 +128,16 @@ static int bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
     orig->size = 0;
     orig->eight_bit = 0;
     orig->header_eight_bit = 0;
-    if (vstream_fseek(fp, (off_t) 0, SEEK_SET) < 0) {
+    if (vstream_fseek(fp, (off_t)0, SEEK_SET) < 0) {
         vstring_free(rec);
         return -1;
     }
     while ((type = rec_get(fp, rec, BOUNCE_REC_MAX)) >= 0 && type != REC_TYPE_MESG)
-        /* skip the envelope */ ;
+        /* skip the envelope */;
     orig->content_offset = vstream_ftell(fp);
     if (type == REC_TYPE_MESG) {
-        while ((type = rec_get(fp, rec, BOUNCE_REC_MAX)) == REC_TYPE_NORM
-               || type == REC_TYPE_CONT) {
+        while ((type = rec_get(fp, rec, BOUNCE_REC_MAX)) == REC_TYPE_NORM ||
+               type == REC_TYPE_CONT) {
             orig->size += LEN(rec) + (type == REC_TYPE_NORM);
             if (in_header && at_line_start && type == REC_TYPE_NORM && LEN(rec) == 0)
                 in_header = 0;
@@ -151,8 +154,8 @@ static int bounce_orig_scan(VSTREAM *fp, BOUNCE_ORIG *orig)
 }
 
 /* bounce_orig_copy - copy the original content (or its header) records */
-static void bounce_orig_copy(VSTREAM *dst, VSTREAM *fp, const BOUNCE_ORIG *orig,
-                             int headers_only)
+static void
+bounce_orig_copy(VSTREAM *dst, VSTREAM *fp, const BOUNCE_ORIG *orig, int headers_only)
 {
     VSTRING *rec = vstring_alloc(1000);
     int at_line_start = 1;
@@ -165,24 +168,25 @@ static void bounce_orig_copy(VSTREAM *dst, VSTREAM *fp, const BOUNCE_ORIG *orig,
     while ((type = rec_get(fp, rec, BOUNCE_REC_MAX)) == REC_TYPE_NORM || type == REC_TYPE_CONT) {
         if (headers_only && at_line_start && type == REC_TYPE_NORM && LEN(rec) == 0)
             break;
-        (void) rec_put(dst, type, STR(rec), LEN(rec));
+        (void)rec_put(dst, type, STR(rec), LEN(rec));
         at_line_start = (type == REC_TYPE_NORM);
     }
     if (!at_line_start)
-        (void) rec_put(dst, REC_TYPE_NORM, "", 0);
+        (void)rec_put(dst, REC_TYPE_NORM, "", 0);
     vstring_free(rec);
 }
 
 /* bounce_notify_header - the notification's own header fields */
-static void bounce_notify_header(VSTREAM *dst, const BOUNCE_NOTICE *notice,
-                                 const char *boundary, int eight_bit)
+static void
+bounce_notify_header(VSTREAM *dst, const BOUNCE_NOTICE *notice, const char *boundary, int eight_bit)
 {
     VSTRING *buf = vstring_alloc(100);
 
     bounce_line(dst, "From: MAILER-DAEMON@%s (Mail Delivery System)", notice->hostname);
     bounce_line(dst, "To: %s", bounce_printable_addr(buf, notice->notify_to));
-    bounce_line(dst, "Subject: %s", notice->postmaster_copy ? "Postmaster Copy: Undelivered Mail"
-                                                            : "Undelivered Mail Returned to Sender");
+    bounce_line(dst, "Subject: %s",
+                notice->postmaster_copy ? "Postmaster Copy: Undelivered Mail"
+                                        : "Undelivered Mail Returned to Sender");
     bounce_line(dst, "Date: %s", vstring_str(bounce_notify_date(buf, notice->now)));
     bounce_line(dst, "Auto-Submitted: auto-replied");
     bounce_line(dst, "MIME-Version: 1.0");
@@ -196,8 +200,9 @@ static void bounce_notify_header(VSTREAM *dst, const BOUNCE_NOTICE *notice,
 }
 
 /* bounce_notify_text - part 1: the explanation for people */
-static void bounce_notify_text(VSTREAM *dst, const BOUNCE_NOTICE *notice, const char *boundary,
-                               int have_original)
+static void
+bounce_notify_text(VSTREAM *dst, const BOUNCE_NOTICE *notice, const char *boundary,
+                   int have_original)
 {
     VSTRING *buf = vstring_alloc(100);
     VSTRING *reason = vstring_alloc(100);
@@ -218,9 +223,10 @@ static void bounce_notify_text(VSTREAM *dst, const BOUNCE_NOTICE *notice, const 
         bounce_line(dst, "unchanged will most likely fail the same way.");
     }
     bounce_line(dst, "%s", "");
-    bounce_line(dst, "%s", have_original
-                               ? "The delivery report and the returned message are attached."
-                               : "The delivery report is attached; the message itself was not available.");
+    bounce_line(dst, "%s",
+                have_original
+                    ? "The delivery report and the returned message are attached."
+                    : "The delivery report is attached; the message itself was not available.");
     bounce_line(dst, "If you need help, forward this report to your postmaster.");
     for (i = 0; i < notice->rcpt_count; i++) {
         vstring_strcpy(reason, notice->rcpt[i].reason);
@@ -234,7 +240,8 @@ static void bounce_notify_text(VSTREAM *dst, const BOUNCE_NOTICE *notice, const 
 }
 
 /* bounce_notify_status - part 2: the machine-readable delivery report */
-static void bounce_notify_status(VSTREAM *dst, const BOUNCE_NOTICE *notice, const char *boundary)
+static void
+bounce_notify_status(VSTREAM *dst, const BOUNCE_NOTICE *notice, const char *boundary)
 {
     VSTRING *buf = vstring_alloc(100);
     VSTRING *reason = vstring_alloc(100);
@@ -249,7 +256,7 @@ static void bounce_notify_status(VSTREAM *dst, const BOUNCE_NOTICE *notice, cons
     bounce_line(dst, "X-Postern-Queue-ID: %s", notice->queue_id);
     bounce_line(dst, "X-Postern-Sender: rfc822; %s", bounce_printable_addr(buf, notice->sender));
     bounce_line(dst, "Arrival-Date: %s",
-                vstring_str(bounce_notify_date(buf, (time_t) notice->arrival)));
+                vstring_str(bounce_notify_date(buf, (time_t)notice->arrival)));
     for (i = 0; i < notice->rcpt_count; i++) {
         rcpt = notice->rcpt + i;
         bounce_line(dst, "%s", "");
@@ -268,7 +275,8 @@ static void bounce_notify_status(VSTREAM *dst, const BOUNCE_NOTICE *notice, cons
 }
 
 /* bounce_notify_write - write the whole notification as content records */
-int bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
+int
+bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
 {
     VSTRING *boundary = vstring_alloc(100);
     BOUNCE_ORIG orig;
@@ -293,7 +301,8 @@ int bounce_notify_write(VSTREAM *dst, const BOUNCE_NOTICE *notice)
         bounce_line(dst, "--%s", STR(boundary));
         bounce_line(dst, "Content-Description: %s",
                     headers_only ? "Undelivered Message Headers" : "Undelivered Message");
-        bounce_line(dst, "Content-Type: %s", headers_only ? "text/rfc822-headers" : "message/rfc822");
+        bounce_line(dst, "Content-Type: %s",
+                    headers_only ? "text/rfc822-headers" : "message/rfc822");
         if (eight_bit)
             bounce_line(dst, "Content-Transfer-Encoding: 8bit");
         bounce_line(dst, "%s", "");

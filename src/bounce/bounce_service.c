@@ -60,7 +60,8 @@
 #define BOUNCE_RCPT_MAX 100000 /* recipients listed in one notification */
 
 /* bounce_rcpt_free - release recipients read from a bounce log */
-void bounce_rcpt_free(BOUNCE_RCPT *rcpt, int count)
+void
+bounce_rcpt_free(BOUNCE_RCPT *rcpt, int count)
 {
     int i;
 
@@ -75,7 +76,8 @@ void bounce_rcpt_free(BOUNCE_RCPT *rcpt, int count)
 }
 
 /* bounce_service_read_log - all entries of bounce/ID; -1 on error */
-static int bounce_service_read_log(const char *id, BOUNCE_RCPT **rcptp, int *countp)
+static int
+bounce_service_read_log(const char *id, BOUNCE_RCPT **rcptp, int *countp)
 {
     VSTREAM *log;
     BOUNCE_LOG_ENTRY *entry;
@@ -89,7 +91,7 @@ static int bounce_service_read_log(const char *id, BOUNCE_RCPT **rcptp, int *cou
         return errno == ENOENT ? 0 : -1;
     entry = bounce_log_entry_alloc();
     while ((status = bounce_log_read(log, entry)) > 0 && count < BOUNCE_RCPT_MAX) {
-        rcpt = (BOUNCE_RCPT *) myrealloc(rcpt, sizeof(*rcpt) * (size_t) (count + 1));
+        rcpt = (BOUNCE_RCPT *)myrealloc(rcpt, sizeof(*rcpt) * (size_t)(count + 1));
         rcpt[count].address = mystrdup(vstring_str(entry->recipient));
         rcpt[count].orig_address = mystrdup(vstring_str(entry->orig_recipient));
         rcpt[count].dsn_status = mystrdup(vstring_str(entry->dsn_status));
@@ -98,7 +100,7 @@ static int bounce_service_read_log(const char *id, BOUNCE_RCPT **rcptp, int *cou
         count++;
     }
     bounce_log_entry_free(entry);
-    (void) vstream_fclose(log);
+    (void)vstream_fclose(log);
     if (status < 0) {
         bounce_rcpt_free(rcpt, count);
         return -1;
@@ -109,20 +111,21 @@ static int bounce_service_read_log(const char *id, BOUNCE_RCPT **rcptp, int *cou
 }
 
 /* bounce_service_is_double_bounce - is this the double-bounce address? */
-static int bounce_service_is_double_bounce(const char *sender)
+static int
+bounce_service_is_double_bounce(const char *sender)
 {
     const char *at = strrchr(sender, '@');
-    size_t len = at ? (size_t) (at - sender) : strlen(sender);
+    size_t len = at ? (size_t)(at - sender) : strlen(sender);
 
-    return len == strlen(var_double_bounce_sender)
-           && strncasecmp(sender, var_double_bounce_sender, len) == 0
-           && (at == 0 || strcasecmp(at + 1, var_myhostname) == 0
-               || strcasecmp(at + 1, var_myorigin) == 0);
+    return len == strlen(var_double_bounce_sender) &&
+           strncasecmp(sender, var_double_bounce_sender, len) == 0 &&
+           (at == 0 || strcasecmp(at + 1, var_myhostname) == 0 ||
+            strcasecmp(at + 1, var_myorigin) == 0);
 }
 
 /* bounce_service_submit - queue the notification; 0 or a cleanup status */
-static int bounce_service_submit(const char *env_sender, BOUNCE_NOTICE *notice,
-                                 VSTRING *new_id, VSTRING *why)
+static int
+bounce_service_submit(const char *env_sender, BOUNCE_NOTICE *notice, VSTRING *new_id, VSTRING *why)
 {
     VSTREAM *cleanup;
     struct timeval tv;
@@ -132,21 +135,22 @@ static int bounce_service_submit(const char *env_sender, BOUNCE_NOTICE *notice,
         vstring_strcpy(why, "cleanup service unavailable");
         return CLEANUP_STAT_WRITE;
     }
-    (void) gettimeofday(&tv, (struct timezone *) 0);
-    (void) rec_fprintf(cleanup, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec, (long) tv.tv_usec);
-    (void) rec_fputs(cleanup, REC_TYPE_FROM, env_sender);
-    (void) rec_fputs(cleanup, REC_TYPE_RCPT, notice->notify_to);
-    (void) rec_fprintf(cleanup, REC_TYPE_MESG, REC_MESG_FORMAT, 0L);
-    (void) bounce_notify_write(cleanup, notice);
-    (void) rec_fputs(cleanup, REC_TYPE_XTRA, "");
-    (void) rec_fputs(cleanup, REC_TYPE_END, "");
+    (void)gettimeofday(&tv, (struct timezone *)0);
+    (void)rec_fprintf(cleanup, REC_TYPE_TIME, "%ld %ld", (long)tv.tv_sec, (long)tv.tv_usec);
+    (void)rec_fputs(cleanup, REC_TYPE_FROM, env_sender);
+    (void)rec_fputs(cleanup, REC_TYPE_RCPT, notice->notify_to);
+    (void)rec_fprintf(cleanup, REC_TYPE_MESG, REC_MESG_FORMAT, 0L);
+    (void)bounce_notify_write(cleanup, notice);
+    (void)rec_fputs(cleanup, REC_TYPE_XTRA, "");
+    (void)rec_fputs(cleanup, REC_TYPE_END, "");
     status = cleanup_client_close(cleanup, why);
     return status;
 }
 
 /* bounce_service_notice - compose and submit one notification */
-static int bounce_service_notice(const char *queue, const char *id, const char *sender,
-                                 long arrival, BOUNCE_RCPT *rcpt, int count)
+static int
+bounce_service_notice(const char *queue, const char *id, const char *sender, long arrival,
+                      BOUNCE_RCPT *rcpt, int count)
 {
     BOUNCE_NOTICE notice;
     VSTRING *new_id = vstring_alloc(40);
@@ -162,13 +166,13 @@ static int bounce_service_notice(const char *queue, const char *id, const char *
     notice.postmaster_copy = (*sender == 0);
     notice.notify_to = notice.postmaster_copy ? var_2bounce_notice_recipient : sender;
     notice.size_limit = var_bounce_size_limit;
-    notice.now = time((time_t *) 0);
+    notice.now = time((time_t *)0);
     notice.rcpt = rcpt;
     notice.rcpt_count = count;
     if ((notice.queue_fp = mail_queue_open(queue, id, O_RDONLY, 0)) == 0)
         msg_warn("%s: cannot open queue file %s/%s: %m; returning the report only", id, queue, id);
     env_sender = notice.postmaster_copy
-                     ? concatenate(var_double_bounce_sender, "@", var_myhostname, (char *) 0)
+                     ? concatenate(var_double_bounce_sender, "@", var_myhostname, (char *)0)
                      : mystrdup("");
 
     status = bounce_service_submit(env_sender, &notice, new_id, why);
@@ -178,7 +182,7 @@ static int bounce_service_notice(const char *queue, const char *id, const char *
     else
         msg_warn("%s: cannot queue the non-delivery notification: %s", id, vstring_str(why));
     if (notice.queue_fp != 0)
-        (void) vstream_fclose(notice.queue_fp);
+        (void)vstream_fclose(notice.queue_fp);
     myfree(env_sender);
     vstring_free(new_id);
     vstring_free(why);
@@ -186,7 +190,8 @@ static int bounce_service_notice(const char *queue, const char *id, const char *
 }
 
 /* bounce_service_flush - notify about every recipient in bounce/ID */
-int bounce_service_flush(const char *queue, const char *id, const char *sender, long arrival)
+int
+bounce_service_flush(const char *queue, const char *id, const char *sender, long arrival)
 {
     BOUNCE_RCPT *rcpt;
     int count;
@@ -201,8 +206,8 @@ int bounce_service_flush(const char *queue, const char *id, const char *sender, 
         return 1;
     }
     if (count == 0) {
-        msg_warn("%s: no failed recipients in %s/%s; no notification sent", id,
-                 MAIL_QUEUE_BOUNCE, id);
+        msg_warn("%s: no failed recipients in %s/%s; no notification sent", id, MAIL_QUEUE_BOUNCE,
+                 id);
         return 0;
     }
     status = bounce_service_notice(queue, id, sender, arrival, rcpt, count);
@@ -211,7 +216,8 @@ int bounce_service_flush(const char *queue, const char *id, const char *sender, 
 }
 
 /* bounce_service_request - read one request and answer it */
-void bounce_service_request(VSTREAM *client)
+void
+bounce_service_request(VSTREAM *client)
 {
     VSTRING *request = vstring_alloc(10);
     VSTRING *queue = vstring_alloc(10);
@@ -222,24 +228,22 @@ void bounce_service_request(VSTREAM *client)
 
     if (mail_announce(client, MAIL_PROTO_BOUNCE) < 0) {
         msg_warn("cannot announce the %s protocol", MAIL_PROTO_BOUNCE);
-    } else if (attr_scan(client, ATTR_FLAG_STRICT,
-                         RECV_ATTR_STR(MAIL_ATTR_REQ, request),
+    } else if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_REQ, request),
                          RECV_ATTR_STR(MAIL_ATTR_QUEUE, queue),
                          RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id),
                          RECV_ATTR_STR(MAIL_ATTR_SENDER, sender),
-                         RECV_ATTR_LONG(MAIL_ATTR_ARRIVAL, &arrival),
-                         ATTR_TYPE_END) != 5) {
+                         RECV_ATTR_LONG(MAIL_ATTR_ARRIVAL, &arrival), ATTR_TYPE_END) != 5) {
         msg_warn("malformed request from %s", vstream_name(client));
     } else if (strcmp(vstring_str(request), BOUNCE_REQ_FLUSH) != 0) {
         msg_warn("unknown request \"%s\"", printable(vstring_str(request), '?'));
     } else if (!mail_queue_name_ok(vstring_str(queue)) || !mail_queue_id_ok(vstring_str(id))) {
-        msg_warn("bad queue name or queue ID in request: %s/%s",
-                 printable(vstring_str(queue), '?'), printable(vstring_str(id), '?'));
+        msg_warn("bad queue name or queue ID in request: %s/%s", printable(vstring_str(queue), '?'),
+                 printable(vstring_str(id), '?'));
     } else {
-        status = bounce_service_flush(vstring_str(queue), vstring_str(id), vstring_str(sender),
-                                      arrival);
-        (void) attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status),
-                          ATTR_TYPE_END);
+        status =
+            bounce_service_flush(vstring_str(queue), vstring_str(id), vstring_str(sender), arrival);
+        (void)attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status),
+                         ATTR_TYPE_END);
         if (vstream_fflush(client) != 0)
             msg_warn("%s: cannot send the reply to %s", vstring_str(id), vstream_name(client));
     }

@@ -29,28 +29,25 @@
 #include "mail_proto.h"
 
 /* bounce_flush - have bounce/ID turned into a notification to the sender */
-int bounce_flush(const char *queue, const char *id, const char *sender, long arrival)
+int
+bounce_flush(const char *queue, const char *id, const char *sender, long arrival)
 {
     VSTREAM *stream;
     int status = -1;
 
     if ((stream = mail_connect(MAIL_CLASS_PRIVATE, MAIL_SERVICE_BOUNCE, MAIL_PROTO_BOUNCE)) == 0)
         return -1;
-    if (attr_print(stream, ATTR_FLAG_NONE,
-                   SEND_ATTR_STR(MAIL_ATTR_REQ, BOUNCE_REQ_FLUSH),
-                   SEND_ATTR_STR(MAIL_ATTR_QUEUE, queue),
-                   SEND_ATTR_STR(MAIL_ATTR_QUEUEID, id),
+    if (attr_print(stream, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_REQ, BOUNCE_REQ_FLUSH),
+                   SEND_ATTR_STR(MAIL_ATTR_QUEUE, queue), SEND_ATTR_STR(MAIL_ATTR_QUEUEID, id),
                    SEND_ATTR_STR(MAIL_ATTR_SENDER, sender ? sender : ""),
-                   SEND_ATTR_LONG(MAIL_ATTR_ARRIVAL, arrival),
-                   ATTR_TYPE_END) != 0
-        || vstream_fflush(stream) != 0) {
+                   SEND_ATTR_LONG(MAIL_ATTR_ARRIVAL, arrival), ATTR_TYPE_END) != 0 ||
+        vstream_fflush(stream) != 0) {
         msg_warn("%s: cannot send flush request to %s service", id, MAIL_SERVICE_BOUNCE);
-    } else if (attr_scan(stream, ATTR_FLAG_STRICT,
-                         RECV_ATTR_INT(MAIL_ATTR_STATUS, &status),
+    } else if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, &status),
                          ATTR_TYPE_END) != 1) {
         msg_warn("%s: no reply from %s service", id, MAIL_SERVICE_BOUNCE);
         status = -1;
     }
-    (void) vstream_fclose(stream);
+    (void)vstream_fclose(stream);
     return status;
 }

@@ -47,7 +47,8 @@
 #define BL_TIME "time"
 
 /* bounce_log_add - append one "name=value" line, made single-line */
-static void bounce_log_add(VSTRING *buf, const char *name, const char *value)
+static void
+bounce_log_add(VSTRING *buf, const char *name, const char *value)
 {
     const char *cp;
 
@@ -58,7 +59,8 @@ static void bounce_log_add(VSTRING *buf, const char *name, const char *value)
 }
 
 /* bounce_log_append - append one recipient's result to a log */
-int bounce_log_append(const char *queue, const char *id, const RECIPIENT *rcpt)
+int
+bounce_log_append(const char *queue, const char *id, const RECIPIENT *rcpt)
 {
     VSTRING *path = vstring_alloc(100);
     VSTRING *buf = vstring_alloc(200);
@@ -99,7 +101,8 @@ int bounce_log_append(const char *queue, const char *id, const RECIPIENT *rcpt)
 }
 
 /* bounce_log_open - open a log for reading */
-VSTREAM *bounce_log_open(const char *queue, const char *id)
+VSTREAM *
+bounce_log_open(const char *queue, const char *id)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *log;
@@ -111,7 +114,8 @@ VSTREAM *bounce_log_open(const char *queue, const char *id)
 }
 
 /* bounce_log_entry_alloc - an empty entry */
-BOUNCE_LOG_ENTRY *bounce_log_entry_alloc(void)
+BOUNCE_LOG_ENTRY *
+bounce_log_entry_alloc(void)
 {
     BOUNCE_LOG_ENTRY *entry = (BOUNCE_LOG_ENTRY *)mymalloc(sizeof(*entry));
 
@@ -126,7 +130,8 @@ BOUNCE_LOG_ENTRY *bounce_log_entry_alloc(void)
 }
 
 /* bounce_log_entry_free - release an entry */
-void bounce_log_entry_free(BOUNCE_LOG_ENTRY *entry)
+void
+bounce_log_entry_free(BOUNCE_LOG_ENTRY *entry)
 {
     vstring_free(entry->recipient);
     vstring_free(entry->orig_recipient);
@@ -137,7 +142,8 @@ void bounce_log_entry_free(BOUNCE_LOG_ENTRY *entry)
 }
 
 /* bounce_log_reset - clear an entry before reading into it */
-static void bounce_log_reset(BOUNCE_LOG_ENTRY *entry)
+static void
+bounce_log_reset(BOUNCE_LOG_ENTRY *entry)
 {
     vstring_reset(entry->recipient);
     vstring_reset(entry->orig_recipient);
@@ -149,7 +155,8 @@ static void bounce_log_reset(BOUNCE_LOG_ENTRY *entry)
 }
 
 /* bounce_log_store - store one name=value line in an entry */
-static int bounce_log_store(BOUNCE_LOG_ENTRY *entry, const char *name, const char *value)
+static int
+bounce_log_store(BOUNCE_LOG_ENTRY *entry, const char *name, const char *value)
 {
     if (strcmp(name, BL_RECIPIENT) == 0)
         vstring_strcpy(entry->recipient, value);
@@ -169,7 +176,8 @@ static int bounce_log_store(BOUNCE_LOG_ENTRY *entry, const char *name, const cha
 }
 
 /* bounce_log_line - read one line without its newline; -1 at EOF or error */
-static int bounce_log_line(VSTREAM *log, VSTRING *line, int *complete)
+static int
+bounce_log_line(VSTREAM *log, VSTRING *line, int *complete)
 {
     int last;
 
@@ -182,7 +190,8 @@ static int bounce_log_line(VSTREAM *log, VSTRING *line, int *complete)
 }
 
 /* bounce_log_end - decide what the end of input means */
-static int bounce_log_end(VSTREAM *log, int lines)
+static int
+bounce_log_end(VSTREAM *log, int lines)
 {
     if (vstream_ferror(log)) {
         msg_warn("%s: read error: %m", vstream_name(log));
@@ -195,7 +204,8 @@ static int bounce_log_end(VSTREAM *log, int lines)
 }
 
 /* bounce_log_read - read the next entry */
-int bounce_log_read(VSTREAM *log, BOUNCE_LOG_ENTRY *entry)
+int
+bounce_log_read(VSTREAM *log, BOUNCE_LOG_ENTRY *entry)
 {
     VSTRING *line = vstring_alloc(200);
     int lines = 0;
@@ -222,8 +232,8 @@ int bounce_log_read(VSTREAM *log, BOUNCE_LOG_ENTRY *entry)
             break;
         }
         lines++;
-        if ((value = split_at(STR(line), '=')) == 0
-            || bounce_log_store(entry, STR(line), value) < 0) {
+        if ((value = split_at(STR(line), '=')) == 0 ||
+            bounce_log_store(entry, STR(line), value) < 0) {
             printable(STR(line), '?');
             msg_warn("%s: malformed line: %.100s", vstream_name(log), STR(line));
             ret = -1;

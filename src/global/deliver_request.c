@@ -46,7 +46,8 @@
 #define STR_OR_EMPTY(s) ((s) ? (s) : "")
 
 /* deliver_request_alloc - an empty request */
-DELIVER_REQUEST *deliver_request_alloc(void)
+DELIVER_REQUEST *
+deliver_request_alloc(void)
 {
     DELIVER_REQUEST *request = (DELIVER_REQUEST *)mycalloc(1, sizeof(*request));
 
@@ -55,13 +56,14 @@ DELIVER_REQUEST *deliver_request_alloc(void)
 }
 
 /* deliver_request_add_rcpt - append a recipient (strings are copied) */
-RECIPIENT *deliver_request_add_rcpt(DELIVER_REQUEST *request, const char *orig_addr,
-                                    const char *address, long offset)
+RECIPIENT *
+deliver_request_add_rcpt(DELIVER_REQUEST *request, const char *orig_addr, const char *address,
+                         long offset)
 {
     RECIPIENT *rcpt;
 
-    request->rcpt = (RECIPIENT *)myrealloc(request->rcpt,
-                                           (request->rcpt_count + 1) * sizeof(RECIPIENT));
+    request->rcpt =
+        (RECIPIENT *)myrealloc(request->rcpt, (request->rcpt_count + 1) * sizeof(RECIPIENT));
     rcpt = request->rcpt + request->rcpt_count++;
     memset(rcpt, 0, sizeof(*rcpt));
     rcpt->orig_addr = mystrdup(orig_addr ? orig_addr : address);
@@ -72,8 +74,9 @@ RECIPIENT *deliver_request_add_rcpt(DELIVER_REQUEST *request, const char *orig_a
 }
 
 /* recipient_set_result - record the outcome for one recipient */
-void recipient_set_result(RECIPIENT *rcpt, int status, const char *dsn_status, const char *action,
-                          const char *reason)
+void
+recipient_set_result(RECIPIENT *rcpt, int status, const char *dsn_status, const char *action,
+                     const char *reason)
 {
     myfree(rcpt->dsn_status);
     myfree(rcpt->action);
@@ -85,7 +88,8 @@ void recipient_set_result(RECIPIENT *rcpt, int status, const char *dsn_status, c
 }
 
 /* deliver_request_free - release a request and close its queue file */
-void deliver_request_free(DELIVER_REQUEST *request)
+void
+deliver_request_free(DELIVER_REQUEST *request)
 {
     int i;
 
@@ -109,7 +113,8 @@ void deliver_request_free(DELIVER_REQUEST *request)
 }
 
 /* deliver_request_get_header - read and check the first list of a request */
-static int deliver_request_get_header(VSTREAM *client, DELIVER_REQUEST *request, int *count)
+static int
+deliver_request_get_header(VSTREAM *client, DELIVER_REQUEST *request, int *count)
 {
     VSTRING *queue = vstring_alloc(32);
     VSTRING *id = vstring_alloc(32);
@@ -148,7 +153,8 @@ static int deliver_request_get_header(VSTREAM *client, DELIVER_REQUEST *request,
 }
 
 /* deliver_request_get_rcpts - read the recipient lists of a request */
-static int deliver_request_get_rcpts(VSTREAM *client, DELIVER_REQUEST *request, int count)
+static int
+deliver_request_get_rcpts(VSTREAM *client, DELIVER_REQUEST *request, int count)
 {
     VSTRING *orig = vstring_alloc(100);
     VSTRING *addr = vstring_alloc(100);
@@ -176,7 +182,8 @@ static int deliver_request_get_rcpts(VSTREAM *client, DELIVER_REQUEST *request, 
 }
 
 /* deliver_request_open_file - open the queue file at the content */
-static int deliver_request_open_file(DELIVER_REQUEST *request, VSTRING *why)
+static int
+deliver_request_open_file(DELIVER_REQUEST *request, VSTRING *why)
 {
     request->fp = mail_queue_open(request->queue_name, request->queue_id, O_RDONLY, 0);
     if (request->fp == 0) {
@@ -193,7 +200,8 @@ static int deliver_request_open_file(DELIVER_REQUEST *request, VSTRING *why)
 }
 
 /* deliver_request_read - agent side: announce, read a request, open the file */
-DELIVER_REQUEST *deliver_request_read(VSTREAM *client)
+DELIVER_REQUEST *
+deliver_request_read(VSTREAM *client)
 {
     DELIVER_REQUEST *request;
     VSTRING *why;
@@ -209,8 +217,8 @@ DELIVER_REQUEST *deliver_request_read(VSTREAM *client)
     gettimeofday(&tv, 0);
     request->start_sec = tv.tv_sec;
     request->start_usec = tv.tv_usec;
-    if (deliver_request_get_header(client, request, &count) < 0
-        || deliver_request_get_rcpts(client, request, count) < 0) {
+    if (deliver_request_get_header(client, request, &count) < 0 ||
+        deliver_request_get_rcpts(client, request, count) < 0) {
         deliver_request_free(request);
         return 0;
     }
@@ -218,8 +226,7 @@ DELIVER_REQUEST *deliver_request_read(VSTREAM *client)
     if (deliver_request_open_file(request, why) < 0) {
         msg_warn("%s: %s", request->queue_id, STR(why));
         for (i = 0; i < request->rcpt_count; i++)
-            recipient_set_result(request->rcpt + i, MAIL_STAT_DEFER, "4.3.0", "delayed",
-                                 STR(why));
+            recipient_set_result(request->rcpt + i, MAIL_STAT_DEFER, "4.3.0", "delayed", STR(why));
         (void)deliver_request_done(client, request, 1);
         request = 0;
     }
@@ -228,7 +235,8 @@ DELIVER_REQUEST *deliver_request_read(VSTREAM *client)
 }
 
 /* deliver_request_done - agent side: send the results, free the request */
-int deliver_request_done(VSTREAM *client, DELIVER_REQUEST *request, int status)
+int
+deliver_request_done(VSTREAM *client, DELIVER_REQUEST *request, int status)
 {
     RECIPIENT *rcpt;
     int ret = 0;
@@ -239,14 +247,15 @@ int deliver_request_done(VSTREAM *client, DELIVER_REQUEST *request, int status)
         if (rcpt->dsn_status == 0 || rcpt->action == 0)
             recipient_set_result(rcpt, MAIL_STAT_DEFER, "4.3.0", "delayed",
                                  "delivery agent reported no result for this recipient");
-        ret |= attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_LONG(MAIL_ATTR_RCPT_OFFSET, rcpt->offset),
-                          SEND_ATTR_INT(MAIL_ATTR_STATUS, rcpt->status),
-                          SEND_ATTR_STR(MAIL_ATTR_DSN_STATUS, rcpt->dsn_status),
-                          SEND_ATTR_STR(MAIL_ATTR_DSN_ACTION, rcpt->action),
-                          SEND_ATTR_STR(MAIL_ATTR_WHY, STR_OR_EMPTY(rcpt->reason)), ATTR_TYPE_END);
+        ret |=
+            attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_LONG(MAIL_ATTR_RCPT_OFFSET, rcpt->offset),
+                       SEND_ATTR_INT(MAIL_ATTR_STATUS, rcpt->status),
+                       SEND_ATTR_STR(MAIL_ATTR_DSN_STATUS, rcpt->dsn_status),
+                       SEND_ATTR_STR(MAIL_ATTR_DSN_ACTION, rcpt->action),
+                       SEND_ATTR_STR(MAIL_ATTR_WHY, STR_OR_EMPTY(rcpt->reason)), ATTR_TYPE_END);
     }
-    ret |= attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status),
-                      ATTR_TYPE_END);
+    ret |=
+        attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status), ATTR_TYPE_END);
     if (vstream_fflush(client) == VSTREAM_EOF)
         ret = -1;
     if (ret != 0)
@@ -257,7 +266,8 @@ int deliver_request_done(VSTREAM *client, DELIVER_REQUEST *request, int status)
 }
 
 /* deliver_request_send - qmgr side: send a request to a delivery agent */
-int deliver_request_send(VSTREAM *agent, const DELIVER_REQUEST *request)
+int
+deliver_request_send(VSTREAM *agent, const DELIVER_REQUEST *request)
 {
     const RECIPIENT *rcpt;
     int ret;
@@ -291,19 +301,21 @@ int deliver_request_send(VSTREAM *agent, const DELIVER_REQUEST *request)
 }
 
 /* deliver_result_ok - are a received status and action plausible? */
-static int deliver_result_ok(int status, const char *dsn_status, const char *action)
+static int
+deliver_result_ok(int status, const char *dsn_status, const char *action)
 {
     if (status != MAIL_STAT_OK && status != MAIL_STAT_DEFER && status != MAIL_STAT_BOUNCE)
         return 0;
     if (strchr("245", dsn_status[0]) == 0 || dsn_status[0] == 0 || dsn_status[1] != '.')
         return 0;
-    return strcmp(action, "delivered") == 0 || strcmp(action, "delayed") == 0
-           || strcmp(action, "failed") == 0 || strcmp(action, "relayed") == 0
-           || strcmp(action, "expanded") == 0;
+    return strcmp(action, "delivered") == 0 || strcmp(action, "delayed") == 0 ||
+           strcmp(action, "failed") == 0 || strcmp(action, "relayed") == 0 ||
+           strcmp(action, "expanded") == 0;
 }
 
 /* deliver_request_get_results - qmgr side: read an agent's answers */
-int deliver_request_get_results(VSTREAM *agent, DELIVER_REQUEST *request, int *status)
+int
+deliver_request_get_results(VSTREAM *agent, DELIVER_REQUEST *request, int *status)
 {
     VSTRING *dsn = vstring_alloc(10);
     VSTRING *action = vstring_alloc(10);
@@ -315,14 +327,15 @@ int deliver_request_get_results(VSTREAM *agent, DELIVER_REQUEST *request, int *s
 
     for (i = 0; ret == 0 && i < request->rcpt_count; i++) {
         if (attr_scan(agent, ATTR_FLAG_STRICT, RECV_ATTR_LONG(MAIL_ATTR_RCPT_OFFSET, &offset),
-                      RECV_ATTR_INT(MAIL_ATTR_STATUS, &rstat), RECV_ATTR_STR(MAIL_ATTR_DSN_STATUS, dsn),
-                      RECV_ATTR_STR(MAIL_ATTR_DSN_ACTION, action), RECV_ATTR_STR(MAIL_ATTR_WHY, why),
-                      ATTR_TYPE_END) != 5) {
+                      RECV_ATTR_INT(MAIL_ATTR_STATUS, &rstat),
+                      RECV_ATTR_STR(MAIL_ATTR_DSN_STATUS, dsn),
+                      RECV_ATTR_STR(MAIL_ATTR_DSN_ACTION, action),
+                      RECV_ATTR_STR(MAIL_ATTR_WHY, why), ATTR_TYPE_END) != 5) {
             msg_warn("%s: bad or missing delivery result from %s", request->queue_id,
                      vstream_name(agent));
             ret = -1;
-        } else if (offset != request->rcpt[i].offset
-                   || !deliver_result_ok(rstat, STR(dsn), STR(action))) {
+        } else if (offset != request->rcpt[i].offset ||
+                   !deliver_result_ok(rstat, STR(dsn), STR(action))) {
             msg_warn("%s: malformed delivery result from %s for offset %ld", request->queue_id,
                      vstream_name(agent), offset);
             ret = -1;

@@ -41,19 +41,19 @@ typedef struct RECIPIENT {
     char *address;   /* as resolved */
     long offset;     /* of its RCPT record in the queue file */
     /* Result, filled in by the agent (and read back by qmgr). */
-    int status;      /* MAIL_STAT_* */
+    int status; /* MAIL_STAT_* */
     char *dsn_status;
     char *action;
     char *reason;
 } RECIPIENT;
 
 typedef struct DELIVER_REQUEST {
-    VSTREAM *fp;        /* agent side: queue file at the content */
+    VSTREAM *fp; /* agent side: queue file at the content */
     int flags;
     char *queue_name;
     char *queue_id;
-    long data_offset;   /* offset of the first content record */
-    long data_size;     /* message size in bytes, as logged by qmgr */
+    long data_offset; /* offset of the first content record */
+    long data_size;   /* message size in bytes, as logged by qmgr */
     char *nexthop;
     char *sender;
     long arrival_sec, arrival_usec; /* when cleanup queued it */

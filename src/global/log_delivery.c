@@ -40,7 +40,8 @@
 #define LOG_DELIVERY_SIG_DIGITS 2
 
 /* log_delivery_unit - rounding unit in microseconds for one interval */
-static long log_delivery_unit(long sec, long usec, int resolution)
+static long
+log_delivery_unit(long sec, long usec, int resolution)
 {
     long unit = 1;
     long limit = 1;
@@ -62,7 +63,8 @@ static long log_delivery_unit(long sec, long usec, int resolution)
 }
 
 /* log_delivery_format_time - append one interval, e.g. "0.08" or "30" */
-VSTRING *log_delivery_format_time(VSTRING *buf, long sec, long usec, int resolution)
+VSTRING *
+log_delivery_format_time(VSTRING *buf, long sec, long usec, int resolution)
 {
     long unit;
     long frac;
@@ -90,9 +92,9 @@ VSTRING *log_delivery_format_time(VSTRING *buf, long sec, long usec, int resolut
     }
     vstring_sprintf_append(buf, "%ld", sec);
     if (frac > 0) {
-        (void) snprintf(digits, sizeof(digits), "%06ld", frac);
+        (void)snprintf(digits, sizeof(digits), "%06ld", frac);
         for (ndigits = 6; ndigits > 0 && digits[ndigits - 1] == '0'; ndigits--)
-            /* drop trailing zeros */ ;
+            /* drop trailing zeros */;
         vstring_addch(buf, '.');
         vstring_strncat(buf, digits, ndigits);
     }
@@ -100,17 +102,19 @@ VSTRING *log_delivery_format_time(VSTRING *buf, long sec, long usec, int resolut
 }
 
 /* log_delivery_delta - append the interval later - earlier */
-static void log_delivery_delta(VSTRING *buf, const struct timeval *later,
-                               const struct timeval *earlier, int resolution)
+static void
+log_delivery_delta(VSTRING *buf, const struct timeval *later, const struct timeval *earlier,
+                   int resolution)
 {
-    long sec = (long) later->tv_sec - (long) earlier->tv_sec;
-    long usec = (long) later->tv_usec - (long) earlier->tv_usec;
+    long sec = (long)later->tv_sec - (long)earlier->tv_sec;
+    long usec = (long)later->tv_usec - (long)earlier->tv_usec;
 
     log_delivery_format_time(buf, sec, usec, resolution);
 }
 
 /* log_delivery_address - append an address in printable external form */
-static void log_delivery_address(VSTRING *buf, const char *addr)
+static void
+log_delivery_address(VSTRING *buf, const char *addr)
 {
     VSTRING *quoted = vstring_alloc(100);
 
@@ -121,7 +125,8 @@ static void log_delivery_address(VSTRING *buf, const char *addr)
 }
 
 /* log_delivery_format - append the whole delivery line to buf */
-VSTRING *log_delivery_format(VSTRING *buf, const LOG_DELIVERY *info, int resolution)
+VSTRING *
+log_delivery_format(VSTRING *buf, const LOG_DELIVERY *info, int resolution)
 {
     const struct timeval *conn_done;
     VSTRING *reason;
@@ -129,8 +134,8 @@ VSTRING *log_delivery_format(VSTRING *buf, const LOG_DELIVERY *info, int resolut
     vstring_sprintf_append(buf, "%s: to=<", info->queue_id);
     log_delivery_address(buf, info->recipient);
     vstring_strcat(buf, ">");
-    if (info->orig_recipient != 0 && *info->orig_recipient != 0
-        && strcasecmp(info->orig_recipient, info->recipient) != 0) {
+    if (info->orig_recipient != 0 && *info->orig_recipient != 0 &&
+        strcasecmp(info->orig_recipient, info->recipient) != 0) {
         vstring_strcat(buf, ", orig_to=<");
         log_delivery_address(buf, info->orig_recipient);
         vstring_strcat(buf, ">");
@@ -142,8 +147,8 @@ VSTRING *log_delivery_format(VSTRING *buf, const LOG_DELIVERY *info, int resolut
     vstring_addch(buf, '/');
     log_delivery_delta(buf, &info->agent_start, &info->active, resolution);
     vstring_addch(buf, '/');
-    conn_done = (info->conn_done.tv_sec == 0 && info->conn_done.tv_usec == 0)
-                    ? &info->agent_start : &info->conn_done;
+    conn_done = (info->conn_done.tv_sec == 0 && info->conn_done.tv_usec == 0) ? &info->agent_start
+                                                                              : &info->conn_done;
     log_delivery_delta(buf, conn_done, &info->agent_start, resolution);
     vstring_addch(buf, '/');
     log_delivery_delta(buf, &info->done, conn_done, resolution);
@@ -158,7 +163,8 @@ VSTRING *log_delivery_format(VSTRING *buf, const LOG_DELIVERY *info, int resolut
 }
 
 /* log_delivery - format with the configured resolution and log it */
-void log_delivery(const LOG_DELIVERY *info)
+void
+log_delivery(const LOG_DELIVERY *info)
 {
     VSTRING *buf = vstring_alloc(200);
 
@@ -168,7 +174,8 @@ void log_delivery(const LOG_DELIVERY *info)
 }
 
 /* log_delivery_status_name - the status word for a MAIL_STAT_* value */
-const char *log_delivery_status_name(int mail_status)
+const char *
+log_delivery_status_name(int mail_status)
 {
     switch (mail_status) {
     case MAIL_STAT_OK:
@@ -181,8 +188,8 @@ const char *log_delivery_status_name(int mail_status)
 }
 
 /* log_delivery_recipient - log a recipient's result from its request */
-void log_delivery_recipient(const DELIVER_REQUEST *request, const RECIPIENT *rcpt,
-                            const char *relay)
+void
+log_delivery_recipient(const DELIVER_REQUEST *request, const RECIPIENT *rcpt, const char *relay)
 {
     LOG_DELIVERY info;
 
@@ -197,7 +204,7 @@ void log_delivery_recipient(const DELIVER_REQUEST *request, const RECIPIENT *rcp
     info.active.tv_usec = request->active_usec;
     info.agent_start.tv_sec = request->start_sec;
     info.agent_start.tv_usec = request->start_usec;
-    (void) gettimeofday(&info.done, (struct timezone *) 0);
+    (void)gettimeofday(&info.done, (struct timezone *)0);
     info.dsn = rcpt->dsn_status ? rcpt->dsn_status : "4.0.0";
     info.status = log_delivery_status_name(rcpt->status);
     info.reason = rcpt->reason ? rcpt->reason : "";

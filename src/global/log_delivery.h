@@ -47,7 +47,7 @@ typedef struct LOG_DELIVERY {
     struct timeval conn_done;   /* connection ready; zero: none */
     struct timeval done;        /* outcome known */
     const char *dsn;
-    const char *status;         /* "sent", "deferred", "bounced" */
+    const char *status; /* "sent", "deferred", "bounced" */
     const char *reason;
 } LOG_DELIVERY;
 

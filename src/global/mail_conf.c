@@ -82,7 +82,7 @@ static MAIL_CONF_ENT mail_conf_entries[] = {
 #undef PARAM_TIME
 };
 
-#define MAIL_CONF_COUNT ((ssize_t) (sizeof(mail_conf_entries) / sizeof(mail_conf_entries[0])))
+#define MAIL_CONF_COUNT ((ssize_t)(sizeof(mail_conf_entries) / sizeof(mail_conf_entries[0])))
 
 typedef struct MAIL_CONF_SETTING {
     char *value;
@@ -95,13 +95,15 @@ static char *mail_conf_dir_name;
 static VSTRING *mail_conf_path_buf;
 
 /* mail_conf_entry_cmp - qsort order of table entries */
-static int mail_conf_entry_cmp(const void *a, const void *b)
+static int
+mail_conf_entry_cmp(const void *a, const void *b)
 {
-    return (strcmp(((const MAIL_CONF_ENT *) a)->name, ((const MAIL_CONF_ENT *) b)->name));
+    return (strcmp(((const MAIL_CONF_ENT *)a)->name, ((const MAIL_CONF_ENT *)b)->name));
 }
 
 /* mail_conf_sort - sort the table once and reject duplicate definitions */
-static void mail_conf_sort(void)
+static void
+mail_conf_sort(void)
 {
     ssize_t i;
 
@@ -115,7 +117,8 @@ static void mail_conf_sort(void)
 }
 
 /* mail_conf_table - the parameter table in name order */
-const MAIL_CONF_ENT *mail_conf_table(ssize_t *count)
+const MAIL_CONF_ENT *
+mail_conf_table(ssize_t *count)
 {
     mail_conf_sort();
     if (count)
@@ -124,7 +127,8 @@ const MAIL_CONF_ENT *mail_conf_table(ssize_t *count)
 }
 
 /* mail_conf_find - table entry of a parameter, or NULL */
-const MAIL_CONF_ENT *mail_conf_find(const char *name)
+const MAIL_CONF_ENT *
+mail_conf_find(const char *name)
 {
     MAIL_CONF_ENT key;
 
@@ -135,17 +139,19 @@ const MAIL_CONF_ENT *mail_conf_find(const char *name)
 }
 
 /* mail_conf_type_name - printable name of a parameter type */
-const char *mail_conf_type_name(MAIL_CONF_TYPE type)
+const char *
+mail_conf_type_name(MAIL_CONF_TYPE type)
 {
     static const char *const names[] = {"string", "raw", "boolean", "integer", "long", "time"};
 
-    if ((int) type < 0 || (size_t) type >= sizeof(names) / sizeof(names[0]))
+    if ((int)type < 0 || (size_t)type >= sizeof(names) / sizeof(names[0]))
         return ("unknown");
     return (names[type]);
 }
 
 /* mail_conf_setting_free - release one setting */
-static void mail_conf_setting_free(void *ptr)
+static void
+mail_conf_setting_free(void *ptr)
 {
     MAIL_CONF_SETTING *setting = ptr;
 
@@ -154,7 +160,8 @@ static void mail_conf_setting_free(void *ptr)
 }
 
 /* mail_conf_forget - drop every setting */
-void mail_conf_forget(void)
+void
+mail_conf_forget(void)
 {
     if (mail_conf_settings)
         htable_free(mail_conf_settings, mail_conf_setting_free);
@@ -162,7 +169,8 @@ void mail_conf_forget(void)
 }
 
 /* mail_conf_store - record a setting, replacing an older one */
-static void mail_conf_store(const char *name, const char *value, int line)
+static void
+mail_conf_store(const char *name, const char *value, int line)
 {
     MAIL_CONF_SETTING *setting;
 
@@ -179,14 +187,16 @@ static void mail_conf_store(const char *name, const char *value, int line)
 }
 
 /* mail_conf_set_dir - use this configuration directory */
-void mail_conf_set_dir(const char *dir)
+void
+mail_conf_set_dir(const char *dir)
 {
     myfree(mail_conf_dir_name);
     mail_conf_dir_name = dir ? mystrdup(dir) : NULL;
 }
 
 /* mail_conf_dir - the configuration directory in use */
-const char *mail_conf_dir(void)
+const char *
+mail_conf_dir(void)
 {
     const char *env;
 
@@ -198,7 +208,8 @@ const char *mail_conf_dir(void)
 }
 
 /* mail_conf_path - the main.cf path */
-const char *mail_conf_path(void)
+const char *
+mail_conf_path(void)
 {
     if (mail_conf_path_buf == NULL)
         mail_conf_path_buf = vstring_alloc(100);
@@ -207,7 +218,8 @@ const char *mail_conf_path(void)
 }
 
 /* mail_conf_entry - split one logical line into a setting */
-static void mail_conf_entry(const char *path, int lineno, char *text)
+static void
+mail_conf_entry(const char *path, int lineno, char *text)
 {
     char *eq;
     char *name;
@@ -222,7 +234,7 @@ static void mail_conf_entry(const char *path, int lineno, char *text)
         msg_fatal("%s, line %d: missing parameter name: \"%s\"", path, lineno, text);
     }
     for (cp = name; *cp; cp++) {
-        if (isspace((unsigned char) *cp)) {
+        if (isspace((unsigned char)*cp)) {
             *eq = '=';
             msg_fatal("%s, line %d: missing '=' after parameter name: \"%s\"", path, lineno, text);
         }
@@ -231,18 +243,20 @@ static void mail_conf_entry(const char *path, int lineno, char *text)
 }
 
 /* mail_conf_chomp - remove the newline and trailing white space */
-static char *mail_conf_chomp(VSTRING *buf)
+static char *
+mail_conf_chomp(VSTRING *buf)
 {
     ssize_t len = LEN(buf);
 
-    while (len > 0 && isspace((unsigned char) STR(buf)[len - 1]))
+    while (len > 0 && isspace((unsigned char)STR(buf)[len - 1]))
         len--;
     vstring_truncate(buf, len);
     return (STR(buf));
 }
 
 /* mail_conf_parse - read logical lines from a stream */
-static void mail_conf_parse(VSTREAM *fp, const char *path)
+static void
+mail_conf_parse(VSTREAM *fp, const char *path)
 {
     VSTRING *line = vstring_alloc(200);
     VSTRING *logical = vstring_alloc(200);
@@ -255,10 +269,10 @@ static void mail_conf_parse(VSTREAM *fp, const char *path)
         text = mail_conf_chomp(line);
         if (*skipblanks(text) == 0 || *skipblanks(text) == '#')
             continue;
-        if (isspace((unsigned char) *text)) {
+        if (isspace((unsigned char)*text)) {
             if (start == 0) {
-                msg_warn("%s, line %d: logical line must not start with white space: \"%s\"",
-                         path, lineno, text);
+                msg_warn("%s, line %d: logical line must not start with white space: \"%s\"", path,
+                         lineno, text);
                 continue;
             }
             vstring_addch(logical, ' ');
@@ -277,7 +291,8 @@ static void mail_conf_parse(VSTREAM *fp, const char *path)
 }
 
 /* mail_conf_read - load main.cf, replacing earlier settings */
-void mail_conf_read(void)
+void
+mail_conf_read(void)
 {
     const char *path = mail_conf_path();
     VSTREAM *fp;
@@ -288,48 +303,51 @@ void mail_conf_read(void)
     mail_conf_parse(fp, path);
     if (vstream_ferror(fp))
         msg_fatal("read %s: %m", path);
-    (void) vstream_fclose(fp);
-    if (strcmp(mail_conf_dir(), DEF_CONFIG_DIR) != 0
-        && htable_find(mail_conf_settings, "config_directory") == NULL)
+    (void)vstream_fclose(fp);
+    if (strcmp(mail_conf_dir(), DEF_CONFIG_DIR) != 0 &&
+        htable_find(mail_conf_settings, "config_directory") == NULL)
         mail_conf_store("config_directory", mail_conf_dir(), 0);
 }
 
 /* mail_conf_update - record an override such as -o name=value */
-void mail_conf_update(const char *name, const char *value)
+void
+mail_conf_update(const char *name, const char *value)
 {
     mail_conf_store(name, value, 0);
 }
 
 /* mail_conf_lookup - raw value of a setting, or NULL */
-const char *mail_conf_lookup(const char *name)
+const char *
+mail_conf_lookup(const char *name)
 {
     MAIL_CONF_SETTING *setting;
 
-    if (mail_conf_settings == NULL
-        || (setting = htable_find(mail_conf_settings, name)) == NULL)
+    if (mail_conf_settings == NULL || (setting = htable_find(mail_conf_settings, name)) == NULL)
         return (NULL);
     return (setting->value);
 }
 
 /* mail_conf_line - main.cf line of a setting (0: override or unset) */
-int mail_conf_line(const char *name)
+int
+mail_conf_line(const char *name)
 {
     MAIL_CONF_SETTING *setting;
 
-    if (mail_conf_settings == NULL
-        || (setting = htable_find(mail_conf_settings, name)) == NULL)
+    if (mail_conf_settings == NULL || (setting = htable_find(mail_conf_settings, name)) == NULL)
         return (0);
     return (setting->line);
 }
 
 /* mail_conf_info_cmp - qsort order of hash table entries */
-static int mail_conf_info_cmp(const void *a, const void *b)
+static int
+mail_conf_info_cmp(const void *a, const void *b)
 {
-    return (strcmp((*(HTABLE_INFO *const *) a)->key, (*(HTABLE_INFO *const *) b)->key));
+    return (strcmp((*(HTABLE_INFO *const *)a)->key, (*(HTABLE_INFO *const *)b)->key));
 }
 
 /* mail_conf_walk - call fn for every setting in name order */
-void mail_conf_walk(MAIL_CONF_WALK_FN fn, void *context)
+void
+mail_conf_walk(MAIL_CONF_WALK_FN fn, void *context)
 {
     HTABLE_INFO **list;
     MAIL_CONF_SETTING *setting;
@@ -339,7 +357,7 @@ void mail_conf_walk(MAIL_CONF_WALK_FN fn, void *context)
         return;
     list = htable_list(mail_conf_settings);
     for (n = 0; list[n]; n++)
-        /* count */ ;
+        /* count */;
     qsort(list, n, sizeof(list[0]), mail_conf_info_cmp);
     for (i = 0; i < n; i++) {
         setting = list[i]->value;
@@ -349,7 +367,8 @@ void mail_conf_walk(MAIL_CONF_WALK_FN fn, void *context)
 }
 
 /* mail_conf_refs - add every $name that text refers to */
-static void mail_conf_refs(HTABLE *refs, const char *text)
+static void
+mail_conf_refs(HTABLE *refs, const char *text)
 {
     const char *cp = text;
     size_t len;
@@ -359,8 +378,8 @@ static void mail_conf_refs(HTABLE *refs, const char *text)
         cp++;
         if (*cp == '{' || *cp == '(')
             cp++;
-        for (len = 0; isalnum((unsigned char) cp[len]) || cp[len] == '_'; len++)
-            /* scan */ ;
+        for (len = 0; isalnum((unsigned char)cp[len]) || cp[len] == '_'; len++)
+            /* scan */;
         if (len == 0)
             continue;
         name = mystrndup(cp, len);
@@ -372,11 +391,12 @@ static void mail_conf_refs(HTABLE *refs, const char *text)
 }
 
 /* mail_conf_collect_refs - one walk step: remember references of a value */
-static void mail_conf_collect_refs(const char *name, const char *value, int line, void *context)
+static void
+mail_conf_collect_refs(const char *name, const char *value, int line, void *context)
 {
-    (void) name;
-    (void) line;
-    mail_conf_refs((HTABLE *) context, value);
+    (void)name;
+    (void)line;
+    mail_conf_refs((HTABLE *)context, value);
 }
 
 /*
@@ -384,19 +404,24 @@ static void mail_conf_collect_refs(const char *name, const char *value, int line
  * for the transport named SERVICE in master.cf (local_destination_...).
  */
 static const char *mail_conf_service_suffixes[] = {
-    "destination_concurrency_limit", "destination_recipient_limit",
-    "destination_rate_delay", "initial_destination_concurrency",
-    "recipient_limit", "time_limit", 0,
+    "destination_concurrency_limit",
+    "destination_recipient_limit",
+    "destination_rate_delay",
+    "initial_destination_concurrency",
+    "recipient_limit",
+    "time_limit",
+    0,
 };
 
 /* mail_conf_service_refs - mark the per-service parameters of a service used */
-static void mail_conf_service_refs(HTABLE *refs, const char *service)
+static void
+mail_conf_service_refs(HTABLE *refs, const char *service)
 {
     const char **suffix;
     char *name;
 
     for (suffix = mail_conf_service_suffixes; *suffix; suffix++) {
-        name = concatenate(service, "_", *suffix, (char *) 0);
+        name = concatenate(service, "_", *suffix, (char *)0);
         if (htable_locate(refs, name) == NULL)
             htable_enter(refs, name, NULL);
         myfree(name);
@@ -404,7 +429,8 @@ static void mail_conf_service_refs(HTABLE *refs, const char *service)
 }
 
 /* mail_conf_master_refs - references made by master.cf arguments */
-static void mail_conf_master_refs(HTABLE *refs)
+static void
+mail_conf_master_refs(HTABLE *refs)
 {
     VSTRING *path = vstring_alloc(100);
     MASTER_CONF *conf;
@@ -427,14 +453,26 @@ static void mail_conf_master_refs(HTABLE *refs)
  * nobody believes it took effect.
  */
 static const char *mail_conf_not_implemented[] = {
-    "default_privs", "ipc_idle", "daemon_timeout", "fork_delay", "fork_attempts",
-    "export_environment", "delay_warning_time", "qmgr_message_recipient_limit",
-    "default_recipient_limit", "initial_destination_concurrency",
-    "bounce_notice_recipient", "notify_classes", "queue_minfree", "qmgr_clog_warn_time", 0,
+    "default_privs",
+    "ipc_idle",
+    "daemon_timeout",
+    "fork_delay",
+    "fork_attempts",
+    "export_environment",
+    "delay_warning_time",
+    "qmgr_message_recipient_limit",
+    "default_recipient_limit",
+    "initial_destination_concurrency",
+    "bounce_notice_recipient",
+    "notify_classes",
+    "queue_minfree",
+    "qmgr_clog_warn_time",
+    0,
 };
 
 /* mail_conf_implemented - does setting this parameter change anything yet? */
-int mail_conf_implemented(const char *name)
+int
+mail_conf_implemented(const char *name)
 {
     const char **cpp;
 
@@ -445,7 +483,8 @@ int mail_conf_implemented(const char *name)
 }
 
 /* mail_conf_warn_unused - one walk step: warn about an unknown setting */
-static void mail_conf_warn_unused(const char *name, const char *value, int line, void *context)
+static void
+mail_conf_warn_unused(const char *name, const char *value, int line, void *context)
 {
     void **ctx = context;
     HTABLE *refs = ctx[0];
@@ -454,7 +493,8 @@ static void mail_conf_warn_unused(const char *name, const char *value, int line,
     if (mail_conf_find(name) != NULL && !mail_conf_implemented(name)) {
         if (line > 0)
             msg_warn("%s, line %d: parameter %s is not implemented yet; "
-                     "the setting has no effect", mail_conf_path(), line, name);
+                     "the setting has no effect",
+                     mail_conf_path(), line, name);
         (*count)++;
         return;
     }
@@ -468,7 +508,8 @@ static void mail_conf_warn_unused(const char *name, const char *value, int line,
 }
 
 /* mail_conf_check_unused - report settings that nothing uses */
-int mail_conf_check_unused(void)
+int
+mail_conf_check_unused(void)
 {
     HTABLE *refs = htable_create(50);
     int count = 0;

@@ -63,12 +63,12 @@ typedef enum MAIL_CONF_TYPE {
 typedef struct MAIL_CONF_ENT {
     const char *name;
     MAIL_CONF_TYPE type;
-    const char *def;  /* default as postconf -d prints it */
-    long min;         /* INT, LONG, TIME (seconds) */
+    const char *def; /* default as postconf -d prints it */
+    long min;        /* INT, LONG, TIME (seconds) */
     long max;
-    int unit;         /* TIME: default unit s, m, h, d or w */
+    int unit; /* TIME: default unit s, m, h, d or w */
     const char *doc;
-    void *var;        /* char **, int * or long * */
+    void *var; /* char **, int * or long * */
 } MAIL_CONF_ENT;
 
 typedef void (*MAIL_CONF_WALK_FN)(const char *name, const char *value, int line, void *context);

@@ -73,17 +73,19 @@ static int PRINTFLIKE(2, 3) expand_fail(EXPAND_STATE *st, const char *fmt, ...)
 }
 
 /* expand_name_len - length of the parameter name at the start of text */
-static size_t expand_name_len(const char *text)
+static size_t
+expand_name_len(const char *text)
 {
     size_t len = 0;
 
-    while (isalnum((unsigned char) text[len]) || text[len] == '_')
+    while (isalnum((unsigned char)text[len]) || text[len] == '_')
         len++;
     return (len);
 }
 
 /* expand_close - find the bracket that closes the one at text[0] */
-static const char *expand_close(const char *text)
+static const char *
+expand_close(const char *text)
 {
     int open = text[0];
     int close = (open == '(' ? ')' : '}');
@@ -100,7 +102,8 @@ static const char *expand_close(const char *text)
 }
 
 /* expand_braced_text - copy "{text}" at *cpp into buf and advance past it */
-static int expand_braced_text(const char **cpp, VSTRING *buf)
+static int
+expand_braced_text(const char **cpp, VSTRING *buf)
 {
     const char *end;
 
@@ -112,7 +115,8 @@ static int expand_braced_text(const char **cpp, VSTRING *buf)
 }
 
 /* expand_value_of - the expanded value of a parameter name */
-static int expand_value_of(EXPAND_STATE *st, VSTRING *out, const char *name, int depth)
+static int
+expand_value_of(EXPAND_STATE *st, VSTRING *out, const char *name, int depth)
 {
     const char *value;
 
@@ -126,8 +130,9 @@ static int expand_value_of(EXPAND_STATE *st, VSTRING *out, const char *name, int
 }
 
 /* expand_choice - parse "{v1}[:{v2}]" or an unbraced value after '?' or ':' */
-static int expand_choice(EXPAND_STATE *st, const char *cp, VSTRING *v1, VSTRING *v2,
-                         int allow_else, const char *whole)
+static int
+expand_choice(EXPAND_STATE *st, const char *cp, VSTRING *v1, VSTRING *v2, int allow_else,
+              const char *whole)
 {
     vstring_reset(v1);
     vstring_reset(v2);
@@ -156,8 +161,9 @@ static int expand_choice(EXPAND_STATE *st, const char *cp, VSTRING *v1, VSTRING 
 }
 
 /* expand_conditional - ${name?value}, ${name:value}, ${name?{v1}:{v2}} */
-static int expand_conditional(EXPAND_STATE *st, VSTRING *out, const char *name,
-                              int op, const char *rest, int depth, const char *whole)
+static int
+expand_conditional(EXPAND_STATE *st, VSTRING *out, const char *name, int op, const char *rest,
+                   int depth, const char *whole)
 {
     VSTRING *value = vstring_alloc(100);
     VSTRING *v1 = vstring_alloc(100);
@@ -165,8 +171,8 @@ static int expand_conditional(EXPAND_STATE *st, VSTRING *out, const char *name,
     const char *chosen;
     int ret;
 
-    if ((ret = expand_value_of(st, value, name, depth)) == 0
-        && (ret = expand_choice(st, rest, v1, v2, op == '?', whole)) == 0) {
+    if ((ret = expand_value_of(st, value, name, depth)) == 0 &&
+        (ret = expand_choice(st, rest, v1, v2, op == '?', whole)) == 0) {
         if (op == '?')
             chosen = LEN(value) > 0 ? STR(v1) : STR(v2);
         else
@@ -180,7 +186,8 @@ static int expand_conditional(EXPAND_STATE *st, VSTRING *out, const char *name,
 }
 
 /* expand_level_parse - "major[.minor[.patch]]" into three numbers */
-static int expand_level_parse(const char *text, long level[3])
+static int
+expand_level_parse(const char *text, long level[3])
 {
     const char *cp = text;
     int n;
@@ -188,9 +195,9 @@ static int expand_level_parse(const char *text, long level[3])
 
     level[0] = level[1] = level[2] = 0;
     for (n = 0; n < 3; n++) {
-        if (!isdigit((unsigned char) *cp))
+        if (!isdigit((unsigned char)*cp))
             return (-1);
-        for (val = 0; isdigit((unsigned char) *cp); cp++) {
+        for (val = 0; isdigit((unsigned char)*cp); cp++) {
             if (val > 100000000)
                 return (-1);
             val = val * 10 + (*cp - '0');
@@ -205,7 +212,8 @@ static int expand_level_parse(const char *text, long level[3])
 }
 
 /* expand_compare_values - -1, 0 or 1 for two operands; -2 on a bad level */
-static int expand_compare_values(EXPAND_STATE *st, const char *a, const char *b, int level)
+static int
+expand_compare_values(EXPAND_STATE *st, const char *a, const char *b, int level)
 {
     long la[3], lb[3], na, nb;
     int i;
@@ -227,7 +235,8 @@ static int expand_compare_values(EXPAND_STATE *st, const char *a, const char *b,
 }
 
 /* expand_operator - parse a relational operator; returns its length or 0 */
-static size_t expand_operator(const char *cp, const char **op_name, int *level)
+static size_t
+expand_operator(const char *cp, const char **op_name, int *level)
 {
     static const char *const ops[] = {"==", "!=", "<=", ">=", "<", ">"};
     size_t i, len;
@@ -244,7 +253,8 @@ static size_t expand_operator(const char *cp, const char **op_name, int *level)
 }
 
 /* expand_truth - apply a relational operator to a comparison result */
-static int expand_truth(const char *op, int cmp)
+static int
+expand_truth(const char *op, int cmp)
 {
     if (strcmp(op, "==") == 0)
         return (cmp == 0);
@@ -260,8 +270,8 @@ static int expand_truth(const char *op, int cmp)
 }
 
 /* expand_operand - parse "{text}" at *cpp and expand it into out */
-static int expand_operand(EXPAND_STATE *st, const char **cpp, VSTRING *out, int depth,
-                          const char *whole)
+static int
+expand_operand(EXPAND_STATE *st, const char **cpp, VSTRING *out, int depth, const char *whole)
 {
     VSTRING *raw = vstring_alloc(100);
     int ret;
@@ -275,7 +285,8 @@ static int expand_operand(EXPAND_STATE *st, const char **cpp, VSTRING *out, int 
 }
 
 /* expand_operands - parse and expand "{t1} OP {t2}"; returns truth or -1 */
-static int expand_operands(EXPAND_STATE *st, const char **cpp, int depth, const char *whole)
+static int
+expand_operands(EXPAND_STATE *st, const char **cpp, int depth, const char *whole)
 {
     VSTRING *a = vstring_alloc(100);
     VSTRING *b = vstring_alloc(100);
@@ -291,8 +302,8 @@ static int expand_operands(EXPAND_STATE *st, const char **cpp, int depth, const 
     }
     if (oplen > 0) {
         *cpp = skipblanks(*cpp + oplen);
-        if (expand_operand(st, cpp, b, depth, whole) == 0
-            && (cmp = expand_compare_values(st, STR(a), STR(b), level)) != -2)
+        if (expand_operand(st, cpp, b, depth, whole) == 0 &&
+            (cmp = expand_compare_values(st, STR(a), STR(b), level)) != -2)
             ret = expand_truth(op, cmp);
     }
     vstring_free(a);
@@ -301,7 +312,8 @@ static int expand_operands(EXPAND_STATE *st, const char **cpp, int depth, const 
 }
 
 /* expand_relational - ${{t1} OP {t2} ? {v1} : {v2}} */
-static int expand_relational(EXPAND_STATE *st, VSTRING *out, const char *inner, int depth)
+static int
+expand_relational(EXPAND_STATE *st, VSTRING *out, const char *inner, int depth)
 {
     VSTRING *v1, *v2;
     const char *cp = inner;
@@ -327,7 +339,8 @@ static int expand_relational(EXPAND_STATE *st, VSTRING *out, const char *inner, 
 }
 
 /* expand_reference - the inside of ${...} or $(...) */
-static int expand_reference(EXPAND_STATE *st, VSTRING *out, const char *inner, int depth)
+static int
+expand_reference(EXPAND_STATE *st, VSTRING *out, const char *inner, int depth)
 {
     size_t len;
     char *name;
@@ -349,7 +362,8 @@ static int expand_reference(EXPAND_STATE *st, VSTRING *out, const char *inner, i
 }
 
 /* expand_dollar - one reference starting at text[0] == '$'; returns length used */
-static ssize_t expand_dollar(EXPAND_STATE *st, VSTRING *out, const char *text, int depth)
+static ssize_t
+expand_dollar(EXPAND_STATE *st, VSTRING *out, const char *text, int depth)
 {
     const char *end;
     size_t len;
@@ -364,7 +378,7 @@ static ssize_t expand_dollar(EXPAND_STATE *st, VSTRING *out, const char *text, i
         inner = mystrndup(text + 1, len);
         ret = expand_value_of(st, out, inner, depth);
         myfree(inner);
-        return (ret < 0 ? -1 : (ssize_t) len + 1);
+        return (ret < 0 ? -1 : (ssize_t)len + 1);
     }
     if (text[1] != '{' && text[1] != '(')
         return (expand_fail(st, "empty macro name: \"%s\"", text));
@@ -377,7 +391,8 @@ static ssize_t expand_dollar(EXPAND_STATE *st, VSTRING *out, const char *text, i
 }
 
 /* expand_text - append the expansion of text to out */
-static int expand_text(EXPAND_STATE *st, VSTRING *out, const char *text, int depth)
+static int
+expand_text(EXPAND_STATE *st, VSTRING *out, const char *text, int depth)
 {
     const char *cp = text;
     const char *dollar;
@@ -394,8 +409,9 @@ static int expand_text(EXPAND_STATE *st, VSTRING *out, const char *text, int dep
 }
 
 /* mail_conf_expand - expand all references in text */
-int mail_conf_expand(VSTRING *result, const char *text, MAIL_CONF_LOOKUP_FN lookup,
-                     void *context, VSTRING *why)
+int
+mail_conf_expand(VSTRING *result, const char *text, MAIL_CONF_LOOKUP_FN lookup, void *context,
+                 VSTRING *why)
 {
     EXPAND_STATE st;
 

@@ -47,18 +47,20 @@
 static int mail_conf_dynamic_busy;
 
 /* mail_conf_effective - setting or default; the lookup used for expansion */
-static const char *mail_conf_effective(const char *name, void *context)
+static const char *
+mail_conf_effective(const char *name, void *context)
 {
     const char *value;
 
-    (void) context;
+    (void)context;
     if ((value = mail_conf_lookup(name)) != NULL)
         return (value);
     return (mail_conf_default(name));
 }
 
 /* mail_conf_expand_quiet - expanded value of a parameter, NULL on error */
-static const char *mail_conf_expand_quiet(const char *name, VSTRING *buf)
+static const char *
+mail_conf_expand_quiet(const char *name, VSTRING *buf)
 {
     const char *raw = mail_conf_effective(name, NULL);
 
@@ -68,7 +70,8 @@ static const char *mail_conf_expand_quiet(const char *name, VSTRING *buf)
 }
 
 /* mail_conf_default_myhostname - gethostname(), made fully qualified */
-static const char *mail_conf_default_myhostname(VSTRING *result)
+static const char *
+mail_conf_default_myhostname(VSTRING *result)
 {
     VSTRING *domain = vstring_alloc(100);
     const char *dom = NULL;
@@ -92,7 +95,8 @@ static const char *mail_conf_default_myhostname(VSTRING *result)
 }
 
 /* mail_conf_default_mydomain - myhostname less its first label */
-static const char *mail_conf_default_mydomain(VSTRING *result)
+static const char *
+mail_conf_default_mydomain(VSTRING *result)
 {
     VSTRING *host = vstring_alloc(100);
     const char *name = NULL;
@@ -112,7 +116,8 @@ static const char *mail_conf_default_mydomain(VSTRING *result)
 }
 
 /* mail_conf_default - built-in default text of a parameter, or NULL */
-const char *mail_conf_default(const char *name)
+const char *
+mail_conf_default(const char *name)
 {
     static VSTRING *hostname_buf;
     static VSTRING *domain_buf;
@@ -134,7 +139,8 @@ const char *mail_conf_default(const char *name)
 }
 
 /* mail_conf_eval - expand text; the caller frees the result */
-char *mail_conf_eval(const char *value)
+char *
+mail_conf_eval(const char *value)
 {
     VSTRING *result = vstring_alloc(100);
     VSTRING *why = vstring_alloc(100);
@@ -146,7 +152,8 @@ char *mail_conf_eval(const char *value)
 }
 
 /* mail_conf_where - "PATH, line N: " for a setting from main.cf, else "" */
-static const char *mail_conf_where(const char *name, VSTRING *buf)
+static const char *
+mail_conf_where(const char *name, VSTRING *buf)
 {
     int line = mail_conf_line(name);
 
@@ -158,15 +165,16 @@ static const char *mail_conf_where(const char *name, VSTRING *buf)
 }
 
 /* mail_conf_time - parse a time value with an optional unit suffix */
-static int mail_conf_time(const char *text, int def_unit, long *seconds)
+static int
+mail_conf_time(const char *text, int def_unit, long *seconds)
 {
     long value = 0, scale;
     const char *cp = text;
     int unit;
 
-    if (!isdigit((unsigned char) *cp))
+    if (!isdigit((unsigned char)*cp))
         return (-1);
-    for (; isdigit((unsigned char) *cp); cp++) {
+    for (; isdigit((unsigned char)*cp); cp++) {
         if (value > (LONG_MAX - 9) / 10)
             return (-1);
         value = value * 10 + (*cp - '0');
@@ -175,12 +183,23 @@ static int mail_conf_time(const char *text, int def_unit, long *seconds)
         return (-1);
     unit = (*cp ? *cp : def_unit);
     switch (unit) {
-    case 's': scale = 1; break;
-    case 'm': scale = 60; break;
-    case 'h': scale = 3600; break;
-    case 'd': scale = 86400; break;
-    case 'w': scale = 7 * 86400; break;
-    default: return (-1);
+    case 's':
+        scale = 1;
+        break;
+    case 'm':
+        scale = 60;
+        break;
+    case 'h':
+        scale = 3600;
+        break;
+    case 'd':
+        scale = 86400;
+        break;
+    case 'w':
+        scale = 7 * 86400;
+        break;
+    default:
+        return (-1);
     }
     if (value > LONG_MAX / scale)
         return (-1);
@@ -189,7 +208,8 @@ static int mail_conf_time(const char *text, int def_unit, long *seconds)
 }
 
 /* mail_conf_number - convert a BOOL, INT, LONG or TIME value */
-static int mail_conf_number(const MAIL_CONF_ENT *ent, const char *value, long *result)
+static int
+mail_conf_number(const MAIL_CONF_ENT *ent, const char *value, long *result)
 {
     switch (ent->type) {
     case MAIL_CONF_BOOL:
@@ -208,16 +228,18 @@ static int mail_conf_number(const MAIL_CONF_ENT *ent, const char *value, long *r
 }
 
 /* mail_conf_assign_string - replace a string variable, freeing our old copy */
-static void mail_conf_assign_string(const MAIL_CONF_ENT *ent, const char *value)
+static void
+mail_conf_assign_string(const MAIL_CONF_ENT *ent, const char *value)
 {
-    char **var = (char **) ent->var;
+    char **var = (char **)ent->var;
 
     myfree(*var);
     *var = mystrdup(value);
 }
 
 /* mail_conf_assign - check one expanded value and store it in var_* */
-static void mail_conf_assign(const MAIL_CONF_ENT *ent, const char *value, VSTRING *where)
+static void
+mail_conf_assign(const MAIL_CONF_ENT *ent, const char *value, VSTRING *where)
 {
     static const char *const kinds[] = {"", "", "boolean", "numerical", "numerical", "time"};
     long number;
@@ -227,21 +249,21 @@ static void mail_conf_assign(const MAIL_CONF_ENT *ent, const char *value, VSTRIN
         return;
     }
     if (mail_conf_number(ent, value, &number) < 0)
-        msg_fatal("%sparameter %s: bad %s value: %s", mail_conf_where(ent->name, where),
-                  ent->name, kinds[ent->type], value);
+        msg_fatal("%sparameter %s: bad %s value: %s", mail_conf_where(ent->name, where), ent->name,
+                  kinds[ent->type], value);
     if (ent->type != MAIL_CONF_BOOL && (number < ent->min || number > ent->max))
         msg_fatal("%sparameter %s: value %s is out of range (%ld..%ld%s)",
                   mail_conf_where(ent->name, where), ent->name, value, ent->min, ent->max,
                   ent->type == MAIL_CONF_TIME ? " seconds" : "");
     if (ent->type == MAIL_CONF_LONG)
-        *(long *) ent->var = number;
+        *(long *)ent->var = number;
     else
-        *(int *) ent->var = (int) number;
+        *(int *)ent->var = (int)number;
 }
 
 /* mail_conf_init_one - expand, convert and assign one parameter */
-static void mail_conf_init_one(const MAIL_CONF_ENT *ent, VSTRING *value, VSTRING *why,
-                               VSTRING *where)
+static void
+mail_conf_init_one(const MAIL_CONF_ENT *ent, VSTRING *value, VSTRING *why, VSTRING *where)
 {
     const char *raw = mail_conf_effective(ent->name, NULL);
 
@@ -256,7 +278,8 @@ static void mail_conf_init_one(const MAIL_CONF_ENT *ent, VSTRING *value, VSTRING
 }
 
 /* mail_params_init - set every var_* from the settings and defaults */
-void mail_params_init(void)
+void
+mail_params_init(void)
 {
     /* Kept for the next call (reload), so that a fatal exit mid-loop leaks nothing. */
     static VSTRING *value, *why, *where;

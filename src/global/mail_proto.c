@@ -36,18 +36,18 @@
 #include "sock.h"
 
 /* mail_connect_check - read and check the server's protocol announcement */
-static VSTREAM *mail_connect_check(VSTREAM *stream, const char *path, const char *proto)
+static VSTREAM *
+mail_connect_check(VSTREAM *stream, const char *path, const char *proto)
 {
     VSTRING *got = vstring_alloc(100);
 
-    if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, got),
-                  ATTR_TYPE_END) != 1) {
+    if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, got), ATTR_TYPE_END) !=
+        1) {
         msg_warn("%s: no protocol announcement from the server", path);
         (void)vstream_fclose(stream);
         stream = 0;
     } else if (strcmp(STR(got), proto) != 0) {
-        msg_warn("%s: unexpected protocol \"%.100s\" (expected \"%s\")", path, STR(got),
-                 proto);
+        msg_warn("%s: unexpected protocol \"%.100s\" (expected \"%s\")", path, STR(got), proto);
         (void)vstream_fclose(stream);
         stream = 0;
     }
@@ -56,8 +56,8 @@ static VSTREAM *mail_connect_check(VSTREAM *stream, const char *path, const char
 }
 
 /* mail_connect_flags - connect, optionally without a warning on failure */
-static VSTREAM *mail_connect_flags(const char *class, const char *service, const char *proto,
-                                   int quiet)
+static VSTREAM *
+mail_connect_flags(const char *class, const char *service, const char *proto, int quiet)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *stream = 0;
@@ -81,29 +81,33 @@ static VSTREAM *mail_connect_flags(const char *class, const char *service, const
 }
 
 /* mail_connect - connect to an internal service and check its protocol */
-VSTREAM *mail_connect(const char *class, const char *service, const char *proto)
+VSTREAM *
+mail_connect(const char *class, const char *service, const char *proto)
 {
     return mail_connect_flags(class, service, proto, 0);
 }
 
 /* mail_connect_quiet - mail_connect without a warning when nobody listens */
-VSTREAM *mail_connect_quiet(const char *class, const char *service, const char *proto)
+VSTREAM *
+mail_connect_quiet(const char *class, const char *service, const char *proto)
 {
     return mail_connect_flags(class, service, proto, 1);
 }
 
 /* mail_announce - tell a new client which protocol this server speaks */
-int mail_announce(VSTREAM *stream, const char *proto)
+int
+mail_announce(VSTREAM *stream, const char *proto)
 {
-    if (attr_print(stream, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_PROTO, proto),
-                   ATTR_TYPE_END) != 0
-        || vstream_fflush(stream) == VSTREAM_EOF)
+    if (attr_print(stream, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_PROTO, proto), ATTR_TYPE_END) !=
+            0 ||
+        vstream_fflush(stream) == VSTREAM_EOF)
         return -1;
     return 0;
 }
 
 /* mail_trigger_buf - send a short wakeup request to a trigger service */
-int mail_trigger_buf(const char *class, const char *service, const char *buf, ssize_t len)
+int
+mail_trigger_buf(const char *class, const char *service, const char *buf, ssize_t len)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat st;
@@ -119,7 +123,8 @@ int mail_trigger_buf(const char *class, const char *service, const char *buf, ss
 }
 
 /* mail_trigger - send a one-byte wakeup request to a trigger service */
-int mail_trigger(const char *class, const char *service, int request)
+int
+mail_trigger(const char *class, const char *service, int request)
 {
     char ch = (char)request;
 

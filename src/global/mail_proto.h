@@ -82,7 +82,6 @@ extern VSTREAM *mail_connect_quiet(const char *class, const char *service, const
 extern int mail_announce(VSTREAM *stream, const char *proto);
 extern int mail_trigger(const char *class, const char *service, int request);
 /* Several request bytes in one write (len < 0: strlen(buf)); 0 or -1. */
-extern int mail_trigger_buf(const char *class, const char *service, const char *buf,
-                            ssize_t len);
+extern int mail_trigger_buf(const char *class, const char *service, const char *buf, ssize_t len);
 
 #endif

@@ -65,7 +65,8 @@ static const char mail_queue_digits[] = "0123456789"
 #define QUEUE_ID_BASE ((int)sizeof(mail_queue_digits) - 1)
 
 /* mail_queue_path - format "queue/id" */
-const char *mail_queue_path(VSTRING *buf, const char *queue, const char *id)
+const char *
+mail_queue_path(VSTRING *buf, const char *queue, const char *id)
 {
     static VSTRING *private_buf;
 
@@ -79,7 +80,8 @@ const char *mail_queue_path(VSTRING *buf, const char *queue, const char *id)
 }
 
 /* mail_queue_name_ok - is this a plausible queue directory name? */
-int mail_queue_name_ok(const char *queue)
+int
+mail_queue_name_ok(const char *queue)
 {
     const char *cp;
 
@@ -92,7 +94,8 @@ int mail_queue_name_ok(const char *queue)
 }
 
 /* mail_queue_digit_value - value of one ID digit, -1 if not a digit */
-static int mail_queue_digit_value(int ch)
+static int
+mail_queue_digit_value(int ch)
 {
     const char *cp;
 
@@ -102,7 +105,8 @@ static int mail_queue_digit_value(int ch)
 }
 
 /* mail_queue_id_ok - does the string have the shape of a queue ID? */
-int mail_queue_id_ok(const char *id)
+int
+mail_queue_id_ok(const char *id)
 {
     size_t len = strlen(id);
     size_t i;
@@ -121,7 +125,8 @@ int mail_queue_id_ok(const char *id)
 }
 
 /* mail_queue_put_digits - append value in base 51, exactly width digits */
-static void mail_queue_put_digits(VSTRING *id, unsigned long long value, int width)
+static void
+mail_queue_put_digits(VSTRING *id, unsigned long long value, int width)
 {
     char digits[64];
     int n = 0;
@@ -135,7 +140,8 @@ static void mail_queue_put_digits(VSTRING *id, unsigned long long value, int wid
 }
 
 /* mail_queue_id_make - make a queue ID from an inode number and a time */
-void mail_queue_id_make(VSTRING *id, ino_t inode, const struct timeval *tv)
+void
+mail_queue_id_make(VSTRING *id, ino_t inode, const struct timeval *tv)
 {
     unsigned long long sec_range = 1;
     int i;
@@ -150,7 +156,8 @@ void mail_queue_id_make(VSTRING *id, ino_t inode, const struct timeval *tv)
 }
 
 /* mail_queue_id_time - the seconds encoded in a queue ID, or -1 */
-long mail_queue_id_time(const char *id)
+long
+mail_queue_id_time(const char *id)
 {
     long sec = 0;
     int i;
@@ -163,7 +170,8 @@ long mail_queue_id_time(const char *id)
 }
 
 /* mail_queue_scratch - create a uniquely named scratch file in a queue */
-static int mail_queue_scratch(const char *queue, mode_t mode, VSTRING *path)
+static int
+mail_queue_scratch(const char *queue, mode_t mode, VSTRING *path)
 {
     static unsigned counter;
     int fd;
@@ -180,8 +188,9 @@ static int mail_queue_scratch(const char *queue, mode_t mode, VSTRING *path)
 }
 
 /* mail_queue_name_file - give the scratch file its "ID.tmp" name */
-static int mail_queue_name_file(const char *queue, const char *scratch, ino_t inode,
-                                VSTRING *id, VSTRING *path)
+static int
+mail_queue_name_file(const char *queue, const char *scratch, ino_t inode, VSTRING *id,
+                     VSTRING *path)
 {
     VSTRING *final = vstring_alloc(100);
     struct timeval tv;
@@ -212,7 +221,8 @@ static int mail_queue_name_file(const char *queue, const char *scratch, ino_t in
 }
 
 /* mail_queue_enter - create a new queue file under its ID.tmp name */
-VSTREAM *mail_queue_enter(const char *queue, mode_t mode, VSTRING *id)
+VSTREAM *
+mail_queue_enter(const char *queue, mode_t mode, VSTRING *id)
 {
     VSTRING *scratch = vstring_alloc(100);
     VSTRING *path = vstring_alloc(100);
@@ -244,7 +254,8 @@ VSTREAM *mail_queue_enter(const char *queue, mode_t mode, VSTRING *id)
 }
 
 /* mail_queue_commit - make a new queue file durable under its final name */
-int mail_queue_commit(VSTREAM *stream, const char *queue, const char *id)
+int
+mail_queue_commit(VSTREAM *stream, const char *queue, const char *id)
 {
     VSTRING *tmp = vstring_alloc(100);
     VSTRING *final = vstring_alloc(100);
@@ -266,7 +277,8 @@ int mail_queue_commit(VSTREAM *stream, const char *queue, const char *id)
 }
 
 /* mail_queue_abort - discard a queue file that was not committed */
-void mail_queue_abort(VSTREAM *stream, const char *queue, const char *id)
+void
+mail_queue_abort(VSTREAM *stream, const char *queue, const char *id)
 {
     VSTRING *path = vstring_alloc(100);
 
@@ -281,7 +293,8 @@ void mail_queue_abort(VSTREAM *stream, const char *queue, const char *id)
 }
 
 /* mail_queue_open - open an existing queue file */
-VSTREAM *mail_queue_open(const char *queue, const char *id, int flags, mode_t mode)
+VSTREAM *
+mail_queue_open(const char *queue, const char *id, int flags, mode_t mode)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *stream;
@@ -293,28 +306,30 @@ VSTREAM *mail_queue_open(const char *queue, const char *id, int flags, mode_t mo
 }
 
 /* mail_queue_move - move a queue file to another queue (no directory fsync) */
-int mail_queue_move(const char *id, const char *old_queue, const char *new_queue)
+int
+mail_queue_move(const char *id, const char *old_queue, const char *new_queue)
 {
     VSTRING *old_path = vstring_alloc(100);
     VSTRING *new_path = vstring_alloc(100);
     int ret;
 
-    ret = rename(mail_queue_path(old_path, old_queue, id),
-                 mail_queue_path(new_path, new_queue, id));
+    ret =
+        rename(mail_queue_path(old_path, old_queue, id), mail_queue_path(new_path, new_queue, id));
     vstring_free(old_path);
     vstring_free(new_path);
     return ret < 0 ? -1 : 0;
 }
 
 /* mail_queue_rename - move a queue file to another queue, durably */
-int mail_queue_rename(const char *id, const char *old_queue, const char *new_queue)
+int
+mail_queue_rename(const char *id, const char *old_queue, const char *new_queue)
 {
     VSTRING *old_path = vstring_alloc(100);
     VSTRING *new_path = vstring_alloc(100);
     int ret;
 
-    ret = rename(mail_queue_path(old_path, old_queue, id),
-                 mail_queue_path(new_path, new_queue, id));
+    ret =
+        rename(mail_queue_path(old_path, old_queue, id), mail_queue_path(new_path, new_queue, id));
     /* The file has moved; a failed directory sync is worth a warning only. */
     if (ret == 0 && fsync_dir(new_queue) < 0)
         msg_warn("fsync directory %s: %m", new_queue);
@@ -324,7 +339,8 @@ int mail_queue_rename(const char *id, const char *old_queue, const char *new_que
 }
 
 /* mail_queue_remove - remove a queue file */
-int mail_queue_remove(const char *queue, const char *id)
+int
+mail_queue_remove(const char *queue, const char *id)
 {
     VSTRING *path = vstring_alloc(100);
     int ret;

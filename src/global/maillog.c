@@ -44,17 +44,18 @@ typedef struct MAILLOG_FACILITY {
 } MAILLOG_FACILITY;
 
 static const MAILLOG_FACILITY maillog_facilities[] = {
-    {"auth", LOG_AUTH}, {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
-    {"daemon", LOG_DAEMON}, {"ftp", LOG_FTP}, {"kern", LOG_KERN},
-    {"lpr", LOG_LPR}, {"mail", LOG_MAIL}, {"news", LOG_NEWS},
-    {"syslog", LOG_SYSLOG}, {"user", LOG_USER}, {"uucp", LOG_UUCP},
-    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
+    {"daemon", LOG_DAEMON}, {"ftp", LOG_FTP},           {"kern", LOG_KERN},
+    {"lpr", LOG_LPR},       {"mail", LOG_MAIL},         {"news", LOG_NEWS},
+    {"syslog", LOG_SYSLOG}, {"user", LOG_USER},         {"uucp", LOG_UUCP},
+    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
+    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
     {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
 /* maillog_facility - syslog facility value of a name, -1 if unknown */
-int maillog_facility(const char *name)
+int
+maillog_facility(const char *name)
 {
     size_t i;
 
@@ -65,7 +66,8 @@ int maillog_facility(const char *name)
 }
 
 /* maillog_file_allowed - does path start with one of the prefixes */
-int maillog_file_allowed(const char *path, const char *prefixes)
+int
+maillog_file_allowed(const char *path, const char *prefixes)
 {
     char *copy = mystrdup(prefixes);
     char *bp = copy;
@@ -79,7 +81,8 @@ int maillog_file_allowed(const char *path, const char *prefixes)
 }
 
 /* maillog_set_name - "$syslog_name/program" */
-static void maillog_set_name(const char *program)
+static void
+maillog_set_name(const char *program)
 {
     VSTRING *name = vstring_alloc(100);
     const char *base = (var_syslog_name && *var_syslog_name) ? var_syslog_name : MAIL_NAME;
@@ -93,18 +96,20 @@ static void maillog_set_name(const char *program)
 }
 
 /* maillog_syslog - enable syslog with the configured facility */
-static void maillog_syslog(void)
+static void
+maillog_syslog(void)
 {
     int facility = LOG_MAIL;
 
-    if (var_syslog_facility && *var_syslog_facility
-        && (facility = maillog_facility(var_syslog_facility)) < 0)
+    if (var_syslog_facility && *var_syslog_facility &&
+        (facility = maillog_facility(var_syslog_facility)) < 0)
         msg_fatal("parameter syslog_facility: unknown facility: %s", var_syslog_facility);
     msg_syslog_init(facility);
 }
 
 /* maillog_init - set the program name and the log channel */
-void maillog_init(const char *program, int flags)
+void
+maillog_init(const char *program, int flags)
 {
     maillog_set_name(program);
     if (flags & MAILLOG_FLAG_STDERR)
@@ -122,8 +127,8 @@ void maillog_init(const char *program, int flags)
     if (!maillog_file_allowed(var_maillog_file,
                               var_maillog_file_prefixes ? var_maillog_file_prefixes : ""))
         msg_fatal("parameter maillog_file: %s does not start with any of "
-                  "maillog_file_prefixes: %s", var_maillog_file,
-                  var_maillog_file_prefixes ? var_maillog_file_prefixes : "");
+                  "maillog_file_prefixes: %s",
+                  var_maillog_file, var_maillog_file_prefixes ? var_maillog_file_prefixes : "");
     if (msg_logfile_init(var_maillog_file, NULL) < 0)
         maillog_syslog();
     else

@@ -31,8 +31,8 @@
 #define MASTER_DEFAULT_MAXPROC 100
 
 /* master_conf_error - record a problem with one entry */
-static void PRINTFLIKE(4, 5) master_conf_error(MASTER_CONF *conf, int flags, int line,
-                                               const char *fmt, ...)
+static void PRINTFLIKE(4, 5)
+    master_conf_error(MASTER_CONF *conf, int flags, int line, const char *fmt, ...)
 {
     VSTRING *buf = vstring_alloc(100);
     va_list ap;
@@ -46,12 +46,13 @@ static void PRINTFLIKE(4, 5) master_conf_error(MASTER_CONF *conf, int flags, int
         msg_fatal("%s", STR(buf));
     if (flags & MASTER_CONF_FLAG_WARN)
         msg_warn("%s", STR(buf));
-    argv_add(conf->errors, STR(buf), (char *) NULL);
+    argv_add(conf->errors, STR(buf), (char *)NULL);
     vstring_free(buf);
 }
 
 /* master_conf_braced - one "{...}" field; returns the end or NULL */
-static const char *master_conf_braced(const char *cp, VSTRING *field)
+static const char *
+master_conf_braced(const char *cp, VSTRING *field)
 {
     int level = 0;
     const char *start = cp;
@@ -72,7 +73,8 @@ static const char *master_conf_braced(const char *cp, VSTRING *field)
 }
 
 /* master_conf_option - "name = value" inside -o { } becomes "name=value" */
-static void master_conf_option(VSTRING *field)
+static void
+master_conf_option(VSTRING *field)
 {
     char *copy = mystrdup(STR(field));
     char *value;
@@ -83,7 +85,8 @@ static void master_conf_option(VSTRING *field)
 }
 
 /* master_conf_fields - split a logical line; NULL when braces do not match */
-static ARGV *master_conf_fields(const char *text)
+static ARGV *
+master_conf_fields(const char *text)
 {
     ARGV *fields = argv_alloc(16);
     VSTRING *field = vstring_alloc(100);
@@ -100,11 +103,11 @@ static ARGV *master_conf_fields(const char *text)
             if (fields->argc > 0 && strcmp(fields->argv[fields->argc - 1], "-o") == 0)
                 master_conf_option(field);
         } else {
-            for (end = cp; *end && !isspace((unsigned char) *end); end++)
-                /* scan */ ;
+            for (end = cp; *end && !isspace((unsigned char)*end); end++)
+                /* scan */;
             vstring_strncpy(field, cp, end - cp);
         }
-        argv_add(fields, STR(field), (char *) NULL);
+        argv_add(fields, STR(field), (char *)NULL);
         cp = end;
     }
     vstring_free(field);
@@ -112,7 +115,8 @@ static ARGV *master_conf_fields(const char *text)
 }
 
 /* master_conf_flag - a y/n/- column; returns 0/1 or -1 */
-static int master_conf_flag(const char *text, int def)
+static int
+master_conf_flag(const char *text, int def)
 {
     if (strcmp(text, "-") == 0)
         return (def);
@@ -124,7 +128,8 @@ static int master_conf_flag(const char *text, int def)
 }
 
 /* master_conf_number - a non-negative decimal column; -1 when malformed */
-static int master_conf_number(const char *text, size_t len)
+static int
+master_conf_number(const char *text, size_t len)
 {
     long value = 0;
     size_t i;
@@ -132,15 +137,16 @@ static int master_conf_number(const char *text, size_t len)
     if (len == 0)
         return (-1);
     for (i = 0; i < len; i++) {
-        if (!isdigit((unsigned char) text[i]) || value > POSTERN_INT_MAX / 10)
+        if (!isdigit((unsigned char)text[i]) || value > POSTERN_INT_MAX / 10)
             return (-1);
         value = value * 10 + (text[i] - '0');
     }
-    return (value > POSTERN_INT_MAX ? -1 : (int) value);
+    return (value > POSTERN_INT_MAX ? -1 : (int)value);
 }
 
 /* master_conf_type_ok - is this a service type that master knows */
-static int master_conf_type_ok(const char *type)
+static int
+master_conf_type_ok(const char *type)
 {
     static const char *const types[] = {
         MASTER_TYPE_INET, MASTER_TYPE_UNIX, MASTER_TYPE_UNIX_DGRAM,
@@ -155,7 +161,8 @@ static int master_conf_type_ok(const char *type)
 }
 
 /* master_conf_inet - split an inet service into host and port */
-static int master_conf_inet(MASTER_ENT *ent, VSTRING *why)
+static int
+master_conf_inet(MASTER_ENT *ent, VSTRING *why)
 {
     const char *svc = ent->service;
     const char *colon;
@@ -180,7 +187,8 @@ static int master_conf_inet(MASTER_ENT *ent, VSTRING *why)
 }
 
 /* master_conf_wakeup - the wakeup column: -, N or N? */
-static int master_conf_wakeup(MASTER_ENT *ent, const char *text)
+static int
+master_conf_wakeup(MASTER_ENT *ent, const char *text)
 {
     size_t len = strlen(text);
 
@@ -194,19 +202,21 @@ static int master_conf_wakeup(MASTER_ENT *ent, const char *text)
 }
 
 /* master_conf_maxproc - the maxproc column: - or N */
-static int master_conf_maxproc(MASTER_ENT *ent, const char *text)
+static int
+master_conf_maxproc(MASTER_ENT *ent, const char *text)
 {
     if (strcmp(text, "-") == 0) {
         ent->maxproc_default = 1;
-        ent->maxproc = var_default_process_limit > 0 ? var_default_process_limit
-                                                     : MASTER_DEFAULT_MAXPROC;
+        ent->maxproc =
+            var_default_process_limit > 0 ? var_default_process_limit : MASTER_DEFAULT_MAXPROC;
         return (0);
     }
     return ((ent->maxproc = master_conf_number(text, strlen(text))) < 0 ? -1 : 0);
 }
 
 /* master_conf_columns - check and convert the seven columns */
-static int master_conf_columns(MASTER_ENT *ent, VSTRING *why)
+static int
+master_conf_columns(MASTER_ENT *ent, VSTRING *why)
 {
     static const char *const flag_names[] = {"private", "unpriv", "chroot"};
     static const int flag_defaults[] = {1, 1, 0};
@@ -241,7 +251,8 @@ static int master_conf_columns(MASTER_ENT *ent, VSTRING *why)
 }
 
 /* master_ent_free - release one entry */
-static void master_ent_free(MASTER_ENT *ent)
+static void
+master_ent_free(MASTER_ENT *ent)
 {
     int i;
 
@@ -256,7 +267,8 @@ static void master_ent_free(MASTER_ENT *ent)
 }
 
 /* master_ent_build - an entry from the fields of one logical line */
-static MASTER_ENT *master_ent_build(ARGV *fields, int line, VSTRING *why)
+static MASTER_ENT *
+master_ent_build(ARGV *fields, int line, VSTRING *why)
 {
     MASTER_ENT *ent = mycalloc(1, sizeof(*ent));
     ssize_t i;
@@ -266,8 +278,8 @@ static MASTER_ENT *master_ent_build(ARGV *fields, int line, VSTRING *why)
     for (i = 0; i < MASTER_COLUMNS && i < fields->argc; i++)
         ent->columns[i] = mystrdup(fields->argv[i]);
     if (fields->argc <= MASTER_COLUMNS) {
-        vstring_strcpy(why, fields->argc < MASTER_COLUMNS ? "too few fields"
-                                                          : "missing command field");
+        vstring_strcpy(why,
+                       fields->argc < MASTER_COLUMNS ? "too few fields" : "missing command field");
         master_ent_free(ent);
         return (NULL);
     }
@@ -275,7 +287,7 @@ static MASTER_ENT *master_ent_build(ARGV *fields, int line, VSTRING *why)
     ent->type = ent->columns[1];
     ent->command = mystrdup(fields->argv[MASTER_COLUMNS]);
     for (i = MASTER_COLUMNS + 1; i < fields->argc; i++)
-        argv_add(ent->args, fields->argv[i], (char *) NULL);
+        argv_add(ent->args, fields->argv[i], (char *)NULL);
     if (master_conf_columns(ent, why) < 0) {
         master_ent_free(ent);
         return (NULL);
@@ -284,19 +296,21 @@ static MASTER_ENT *master_ent_build(ARGV *fields, int line, VSTRING *why)
 }
 
 /* master_conf_find - the entry for a service name and type, or NULL */
-MASTER_ENT *master_conf_find(MASTER_CONF *conf, const char *service, const char *type)
+MASTER_ENT *
+master_conf_find(MASTER_CONF *conf, const char *service, const char *type)
 {
     ssize_t i;
 
     for (i = 0; i < conf->count; i++)
-        if (strcmp(conf->entries[i]->service, service) == 0
-            && (type == NULL || strcmp(conf->entries[i]->type, type) == 0))
+        if (strcmp(conf->entries[i]->service, service) == 0 &&
+            (type == NULL || strcmp(conf->entries[i]->type, type) == 0))
             return (conf->entries[i]);
     return (NULL);
 }
 
 /* master_conf_add - parse one logical line and keep the entry */
-static void master_conf_add(MASTER_CONF *conf, int flags, int line, const char *text)
+static void
+master_conf_add(MASTER_CONF *conf, int flags, int line, const char *text)
 {
     VSTRING *why = vstring_alloc(100);
     ARGV *fields;
@@ -320,7 +334,8 @@ static void master_conf_add(MASTER_CONF *conf, int flags, int line, const char *
 }
 
 /* master_conf_alloc - an empty result */
-static MASTER_CONF *master_conf_alloc(const char *path)
+static MASTER_CONF *
+master_conf_alloc(const char *path)
 {
     MASTER_CONF *conf = mymalloc(sizeof(*conf));
 
@@ -333,7 +348,8 @@ static MASTER_CONF *master_conf_alloc(const char *path)
 }
 
 /* master_conf_read_stream - parse master.cf text from an open stream */
-MASTER_CONF *master_conf_read_stream(VSTREAM *fp, const char *path, int flags)
+MASTER_CONF *
+master_conf_read_stream(VSTREAM *fp, const char *path, int flags)
 {
     MASTER_CONF *conf = master_conf_alloc(path);
     VSTRING *buf = vstring_alloc(200);
@@ -346,7 +362,7 @@ MASTER_CONF *master_conf_read_stream(VSTREAM *fp, const char *path, int flags)
         text = trimblanks(STR(buf));
         if (*skipblanks(text) == 0 || *skipblanks(text) == '#')
             continue;
-        if (isspace((unsigned char) *text)) {
+        if (isspace((unsigned char)*text)) {
             if (start == 0)
                 master_conf_error(conf, flags, lineno, "continuation line without an entry: \"%s\"",
                                   text);
@@ -367,7 +383,8 @@ MASTER_CONF *master_conf_read_stream(VSTREAM *fp, const char *path, int flags)
 }
 
 /* master_conf_read - parse a master.cf file */
-MASTER_CONF *master_conf_read(const char *path, int flags)
+MASTER_CONF *
+master_conf_read(const char *path, int flags)
 {
     MASTER_CONF *conf;
     VSTREAM *fp;
@@ -380,12 +397,13 @@ MASTER_CONF *master_conf_read(const char *path, int flags)
     conf = master_conf_read_stream(fp, path, flags);
     if (vstream_ferror(fp))
         master_conf_error(conf, flags, 0, "read %s: %m", path);
-    (void) vstream_fclose(fp);
+    (void)vstream_fclose(fp);
     return (conf);
 }
 
 /* master_conf_free - release everything master_conf_read returned */
-void master_conf_free(MASTER_CONF *conf)
+void
+master_conf_free(MASTER_CONF *conf)
 {
     ssize_t i;
 

@@ -43,27 +43,27 @@
 #define MASTER_COLUMNS 7
 
 typedef struct MASTER_ENT {
-    char *service;          /* name, path or [host:]port */
-    char *type;             /* one of the MASTER_TYPE_* names */
-    int private_flag;       /* 1: endpoint under private/ */
-    int unpriv;             /* 1: run as mail_owner */
-    int chroot;             /* 1: chroot to queue_directory */
-    int wakeup;             /* seconds between wakeups, 0: never */
-    int wakeup_conditional; /* 1: wakeup only when the service is used */
-    int maxproc;            /* process limit, 0: unlimited */
-    int maxproc_default;    /* 1: maxproc was '-' */
-    char *command;          /* program name (relative to daemon_directory) */
-    ARGV *args;             /* arguments after the command, as the child gets them */
-    char *host;             /* inet: host part or NULL */
-    char *port;             /* inet: port or service name */
-    int line;               /* first line of the entry */
+    char *service;                 /* name, path or [host:]port */
+    char *type;                    /* one of the MASTER_TYPE_* names */
+    int private_flag;              /* 1: endpoint under private/ */
+    int unpriv;                    /* 1: run as mail_owner */
+    int chroot;                    /* 1: chroot to queue_directory */
+    int wakeup;                    /* seconds between wakeups, 0: never */
+    int wakeup_conditional;        /* 1: wakeup only when the service is used */
+    int maxproc;                   /* process limit, 0: unlimited */
+    int maxproc_default;           /* 1: maxproc was '-' */
+    char *command;                 /* program name (relative to daemon_directory) */
+    ARGV *args;                    /* arguments after the command, as the child gets them */
+    char *host;                    /* inet: host part or NULL */
+    char *port;                    /* inet: port or service name */
+    int line;                      /* first line of the entry */
     char *columns[MASTER_COLUMNS]; /* the columns as written */
 } MASTER_ENT;
 
 typedef struct MASTER_CONF {
     MASTER_ENT **entries; /* NULL-terminated */
     ssize_t count;
-    ARGV *errors;         /* "PATH, line N: reason" */
+    ARGV *errors; /* "PATH, line N: reason" */
     char *path;
 } MASTER_CONF;
 

@@ -24,7 +24,8 @@
 #define QUEUE_ENV_REC_MAX (1024 * 1024)
 
 /* queue_env_alloc - an empty envelope */
-QUEUE_ENV *queue_env_alloc(void)
+QUEUE_ENV *
+queue_env_alloc(void)
 {
     QUEUE_ENV *env = (QUEUE_ENV *)mycalloc(1, sizeof(*env));
 
@@ -34,7 +35,8 @@ QUEUE_ENV *queue_env_alloc(void)
 }
 
 /* queue_env_reset - forget what an envelope held */
-static void queue_env_reset(QUEUE_ENV *env)
+static void
+queue_env_reset(QUEUE_ENV *env)
 {
     int i;
 
@@ -53,7 +55,8 @@ static void queue_env_reset(QUEUE_ENV *env)
 }
 
 /* queue_env_free - release an envelope */
-void queue_env_free(QUEUE_ENV *env)
+void
+queue_env_free(QUEUE_ENV *env)
 {
     queue_env_reset(env);
     vstring_free(env->sender);
@@ -62,7 +65,8 @@ void queue_env_free(QUEUE_ENV *env)
 }
 
 /* queue_env_add_rcpt - remember a pending recipient */
-static void queue_env_add_rcpt(QUEUE_ENV *env, const char *orig, const char *addr, long offset)
+static void
+queue_env_add_rcpt(QUEUE_ENV *env, const char *orig, const char *addr, long offset)
 {
     QUEUE_ENV_RCPT *rcpt;
 
@@ -74,7 +78,8 @@ static void queue_env_add_rcpt(QUEUE_ENV *env, const char *orig, const char *add
 }
 
 /* queue_env_skip_content - go from just after MESG to just after XTRA */
-static int queue_env_skip_content(VSTREAM *fp, const char *mesg, VSTRING *buf, VSTRING *why)
+static int
+queue_env_skip_content(VSTREAM *fp, const char *mesg, VSTRING *buf, VSTRING *why)
 {
     long xtra = 0;
     char junk;
@@ -92,7 +97,7 @@ static int queue_env_skip_content(VSTREAM *fp, const char *mesg, VSTRING *buf, V
         return -1;
     }
     while ((type = rec_get(fp, buf, 0)) == REC_TYPE_NORM || type == REC_TYPE_CONT)
-         /* void */ ;
+        /* void */;
     if (type == REC_TYPE_XTRA)
         return 0;
     vstring_sprintf(why, "message content is not followed by an XTRA record");
@@ -100,15 +105,17 @@ static int queue_env_skip_content(VSTREAM *fp, const char *mesg, VSTRING *buf, V
 }
 
 /* queue_env_store - take in one envelope record; -1 on a malformed one */
-static int queue_env_store(QUEUE_ENV *env, int type, const char *data, VSTRING *orcp,
-                           long offset, VSTRING *why)
+static int
+queue_env_store(QUEUE_ENV *env, int type, const char *data, VSTRING *orcp, long offset,
+                VSTRING *why)
 {
     char junk;
 
     switch (type) {
     case REC_TYPE_SIZE:
         if (sscanf(data, "%ld %ld %ld %ld%c", &env->content_size, &env->data_offset,
-                   &env->rcpt_total, &env->size_flags, &junk) != 4 || env->content_size < 0) {
+                   &env->rcpt_total, &env->size_flags, &junk) != 4 ||
+            env->content_size < 0) {
             vstring_sprintf(why, "malformed SIZE record: %.100s", data);
             return -1;
         }
@@ -146,7 +153,8 @@ static int queue_env_store(QUEUE_ENV *env, int type, const char *data, VSTRING *
 }
 
 /* queue_env_read - read the envelope of a queue file */
-int queue_env_read(VSTREAM *fp, QUEUE_ENV *env, VSTRING *why)
+int
+queue_env_read(VSTREAM *fp, QUEUE_ENV *env, VSTRING *why)
 {
     VSTRING *buf = vstring_alloc(100);
     VSTRING *orcp = vstring_alloc(100);
@@ -175,10 +183,9 @@ int queue_env_read(VSTREAM *fp, QUEUE_ENV *env, VSTRING *why)
             in_xtra = 1;
             continue;
         }
-        if (type == REC_TYPE_MESG || type == REC_TYPE_XTRA || type == REC_TYPE_NORM
-            || type == REC_TYPE_CONT) {
-            vstring_sprintf(why, "unexpected %s record at offset %ld", rec_type_name(type),
-                            offset);
+        if (type == REC_TYPE_MESG || type == REC_TYPE_XTRA || type == REC_TYPE_NORM ||
+            type == REC_TYPE_CONT) {
+            vstring_sprintf(why, "unexpected %s record at offset %ld", rec_type_name(type), offset);
             break;
         }
         if (queue_env_store(env, type, STR(buf), orcp, offset, why) < 0)

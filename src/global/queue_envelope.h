@@ -26,7 +26,7 @@
 typedef struct QUEUE_ENV_RCPT {
     char *orig_addr; /* ORCP, or the address itself */
     char *address;
-    long offset;     /* of the RCPT record */
+    long offset; /* of the RCPT record */
 } QUEUE_ENV_RCPT;
 
 typedef struct QUEUE_ENV {
@@ -40,8 +40,8 @@ typedef struct QUEUE_ENV {
     long warn_time;    /* WARN, or 0 */
     int rcpt_count;    /* pending recipients */
     QUEUE_ENV_RCPT *rcpt;
-    int done_count;    /* DONE records */
-    int complete;      /* the END record was seen */
+    int done_count; /* DONE records */
+    int complete;   /* the END record was seen */
 } QUEUE_ENV;
 
 extern QUEUE_ENV *queue_env_alloc(void);

@@ -16,13 +16,15 @@
 #include "queue_scan.h"
 
 /* queue_scan_cmp - qsort comparison of two string pointers */
-static int queue_scan_cmp(const void *a, const void *b)
+static int
+queue_scan_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* queue_scan_ids - the sorted queue IDs in one queue directory */
-ARGV *queue_scan_ids(const char *queue)
+ARGV *
+queue_scan_ids(const char *queue)
 {
     DIR *dir;
     struct dirent *dp;

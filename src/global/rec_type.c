@@ -20,26 +20,19 @@ static const struct rec_type_info {
     const char *name;
     int maildrop_ok;
 } rec_type_table[] = {
-    {REC_TYPE_SIZE, "message_size", 0},
-    {REC_TYPE_TIME, "message_arrival_time", 1},
-    {REC_TYPE_FULL, "sender_fullname", 1},
-    {REC_TYPE_FLGS, "cleanup_flags", 1},
-    {REC_TYPE_ATTR, "named_attribute", 1},
-    {REC_TYPE_FROM, "sender", 1},
-    {REC_TYPE_ORCP, "original_recipient", 0},
-    {REC_TYPE_RCPT, "recipient", 1},
-    {REC_TYPE_DONE, "done_recipient", 0},
-    {REC_TYPE_WARN, "warning_message_time", 0},
-    {REC_TYPE_MESG, "message_content", 1},
-    {REC_TYPE_NORM, "regular_text", 1},
-    {REC_TYPE_CONT, "unterminated_text", 1},
-    {REC_TYPE_XTRA, "extracted_info", 1},
-    {REC_TYPE_END, "message_end", 1},
-    {0, 0, 0},
+    {REC_TYPE_SIZE, "message_size", 0},       {REC_TYPE_TIME, "message_arrival_time", 1},
+    {REC_TYPE_FULL, "sender_fullname", 1},    {REC_TYPE_FLGS, "cleanup_flags", 1},
+    {REC_TYPE_ATTR, "named_attribute", 1},    {REC_TYPE_FROM, "sender", 1},
+    {REC_TYPE_ORCP, "original_recipient", 0}, {REC_TYPE_RCPT, "recipient", 1},
+    {REC_TYPE_DONE, "done_recipient", 0},     {REC_TYPE_WARN, "warning_message_time", 0},
+    {REC_TYPE_MESG, "message_content", 1},    {REC_TYPE_NORM, "regular_text", 1},
+    {REC_TYPE_CONT, "unterminated_text", 1},  {REC_TYPE_XTRA, "extracted_info", 1},
+    {REC_TYPE_END, "message_end", 1},         {0, 0, 0},
 };
 
 /* rec_type_lookup - find the table row of a record type */
-static const struct rec_type_info *rec_type_lookup(int type)
+static const struct rec_type_info *
+rec_type_lookup(int type)
 {
     const struct rec_type_info *ip;
 
@@ -50,7 +43,8 @@ static const struct rec_type_info *rec_type_lookup(int type)
 }
 
 /* rec_type_name - the printable name of a record type */
-const char *rec_type_name(int type)
+const char *
+rec_type_name(int type)
 {
     const struct rec_type_info *ip;
 
@@ -64,13 +58,15 @@ const char *rec_type_name(int type)
 }
 
 /* rec_type_ok - is this a record type that postern knows? */
-int rec_type_ok(int type)
+int
+rec_type_ok(int type)
 {
     return rec_type_lookup(type) != 0;
 }
 
 /* rec_type_maildrop_ok - may postdrop write this record type? */
-int rec_type_maildrop_ok(int type)
+int
+rec_type_maildrop_ok(int type)
 {
     const struct rec_type_info *ip = rec_type_lookup(type);
 

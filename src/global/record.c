@@ -35,11 +35,12 @@
 #include "msg.h"
 #include "record.h"
 
-#define REC_LEN_BYTES 5      /* longest varint */
+#define REC_LEN_BYTES 5 /* longest varint */
 #define REC_LEN_MAX POSTERN_INT_MAX
 
 /* rec_len_encode - encode a length as a varint; returns the byte count */
-static int rec_len_encode(unsigned char *out, ssize_t len)
+static int
+rec_len_encode(unsigned char *out, ssize_t len)
 {
     int n = 0;
 
@@ -54,7 +55,8 @@ static int rec_len_encode(unsigned char *out, ssize_t len)
 }
 
 /* rec_put - write one record */
-int rec_put(VSTREAM *stream, int type, const char *data, ssize_t len)
+int
+rec_put(VSTREAM *stream, int type, const char *data, ssize_t len)
 {
     unsigned char hdr[1 + REC_LEN_BYTES];
     int hlen;
@@ -72,13 +74,15 @@ int rec_put(VSTREAM *stream, int type, const char *data, ssize_t len)
 }
 
 /* rec_fputs - write a record that holds a string */
-int rec_fputs(VSTREAM *stream, int type, const char *str)
+int
+rec_fputs(VSTREAM *stream, int type, const char *str)
 {
     return rec_put(stream, type, str, str ? (ssize_t)strlen(str) : 0);
 }
 
 /* rec_fprintf - write a record with formatted data */
-int rec_fprintf(VSTREAM *stream, int type, const char *fmt, ...)
+int
+rec_fprintf(VSTREAM *stream, int type, const char *fmt, ...)
 {
     static VSTRING *buf;
     va_list ap;
@@ -92,7 +96,8 @@ int rec_fprintf(VSTREAM *stream, int type, const char *fmt, ...)
 }
 
 /* rec_read_problem - log why reading a record failed */
-static int rec_read_problem(VSTREAM *stream, const char *what)
+static int
+rec_read_problem(VSTREAM *stream, const char *what)
 {
     if (vstream_ftimeout(stream))
         msg_warn("%s: timeout while reading %s", vstream_name(stream), what);
@@ -105,7 +110,8 @@ static int rec_read_problem(VSTREAM *stream, const char *what)
 }
 
 /* rec_get_len - read and check a varint length; the number of bytes used */
-static int rec_get_len(VSTREAM *stream, ssize_t *lenp)
+static int
+rec_get_len(VSTREAM *stream, ssize_t *lenp)
 {
     long len = 0;
     int ch;
@@ -129,7 +135,8 @@ static int rec_get_len(VSTREAM *stream, ssize_t *lenp)
 }
 
 /* rec_get_data - read len bytes of record data into buf */
-static int rec_get_data(VSTREAM *stream, VSTRING *buf, ssize_t len)
+static int
+rec_get_data(VSTREAM *stream, VSTRING *buf, ssize_t len)
 {
     char chunk[4096];
     ssize_t want;
@@ -148,7 +155,8 @@ static int rec_get_data(VSTREAM *stream, VSTRING *buf, ssize_t len)
 }
 
 /* rec_get - read one record */
-int rec_get(VSTREAM *stream, VSTRING *buf, ssize_t maxlen)
+int
+rec_get(VSTREAM *stream, VSTRING *buf, ssize_t maxlen)
 {
     int type;
     ssize_t len;
@@ -176,7 +184,8 @@ int rec_get(VSTREAM *stream, VSTRING *buf, ssize_t maxlen)
 }
 
 /* rec_seek - flush, remember the position and go to offset */
-static int rec_seek(VSTREAM *stream, off_t offset, off_t *saved)
+static int
+rec_seek(VSTREAM *stream, off_t offset, off_t *saved)
 {
     if (vstream_fflush(stream) == VSTREAM_EOF) {
         msg_warn("%s: write error: %m", vstream_name(stream));
@@ -190,7 +199,8 @@ static int rec_seek(VSTREAM *stream, off_t offset, off_t *saved)
 }
 
 /* rec_restore - flush what was rewritten and go back to the saved place */
-static int rec_restore(VSTREAM *stream, off_t saved, int type)
+static int
+rec_restore(VSTREAM *stream, off_t saved, int type)
 {
     if (vstream_fflush(stream) == VSTREAM_EOF) {
         msg_warn("%s: write error: %m", vstream_name(stream));
@@ -204,7 +214,8 @@ static int rec_restore(VSTREAM *stream, off_t saved, int type)
 }
 
 /* rec_check_at - is there a known record at offset? returns its data length */
-static ssize_t rec_check_at(VSTREAM *stream, off_t offset, int *hlen)
+static ssize_t
+rec_check_at(VSTREAM *stream, off_t offset, int *hlen)
 {
     int old;
     ssize_t len;
@@ -225,7 +236,8 @@ static ssize_t rec_check_at(VSTREAM *stream, off_t offset, int *hlen)
 }
 
 /* rec_put_type - overwrite the type byte of the record at offset */
-int rec_put_type(VSTREAM *stream, int type, off_t offset)
+int
+rec_put_type(VSTREAM *stream, int type, off_t offset)
 {
     off_t saved;
     int hlen;
@@ -245,7 +257,8 @@ int rec_put_type(VSTREAM *stream, int type, off_t offset)
 }
 
 /* rec_put_at - overwrite the record at offset with one of equal length */
-int rec_put_at(VSTREAM *stream, off_t offset, int type, const char *data, ssize_t len)
+int
+rec_put_at(VSTREAM *stream, off_t offset, int type, const char *data, ssize_t len)
 {
     unsigned char enc[REC_LEN_BYTES];
     off_t saved;

@@ -51,21 +51,22 @@ typedef struct SHOWQ_MSG {
     const char *id;
     long arrival;
     long size;
-    VSTRING *sender;  /* external, printable */
+    VSTRING *sender; /* external, printable */
     int count;
-    char **addr;      /* external, printable, in print order */
-    char **reason;    /* "" when none */
+    char **addr;   /* external, printable, in print order */
+    char **reason; /* "" when none */
 } SHOWQ_MSG;
 
 /* Per-recipient bookkeeping while reasons are matched. */
 typedef struct SHOWQ_RCPT {
-    int index;       /* position in the queue file */
-    long order;      /* sequence number of its latest defer entry, or -1 */
+    int index;  /* position in the queue file */
+    long order; /* sequence number of its latest defer entry, or -1 */
     char *reason;
 } SHOWQ_RCPT;
 
 /* showq_external - quoted, printable form of an address */
-static char *showq_external(const char *internal)
+static char *
+showq_external(const char *internal)
 {
     VSTRING *ext = vstring_alloc(100);
 
@@ -75,7 +76,8 @@ static char *showq_external(const char *internal)
 }
 
 /* showq_match - the pending recipient that a defer entry is about, or -1 */
-static int showq_match(const QUEUE_ENV *env, const BOUNCE_LOG_ENTRY *entry)
+static int
+showq_match(const QUEUE_ENV *env, const BOUNCE_LOG_ENTRY *entry)
 {
     int i;
 
@@ -89,7 +91,8 @@ static int showq_match(const QUEUE_ENV *env, const BOUNCE_LOG_ENTRY *entry)
 }
 
 /* showq_reasons - attach the defer log's reasons to the recipients */
-static void showq_reasons(const char *id, const QUEUE_ENV *env, SHOWQ_RCPT *rcpt)
+static void
+showq_reasons(const char *id, const QUEUE_ENV *env, SHOWQ_RCPT *rcpt)
 {
     BOUNCE_LOG_ENTRY *entry;
     VSTREAM *log;
@@ -111,7 +114,8 @@ static void showq_reasons(const char *id, const QUEUE_ENV *env, SHOWQ_RCPT *rcpt
 }
 
 /* showq_rcpt_cmp - recipients with a reason first, by entry; then by file */
-static int showq_rcpt_cmp(const void *a, const void *b)
+static int
+showq_rcpt_cmp(const void *a, const void *b)
 {
     const SHOWQ_RCPT *ra = a;
     const SHOWQ_RCPT *rb = b;
@@ -122,7 +126,8 @@ static int showq_rcpt_cmp(const void *a, const void *b)
 }
 
 /* showq_fill - turn an envelope into a printable message */
-static void showq_fill(SHOWQ_MSG *msg, const char *id, const QUEUE_ENV *env)
+static void
+showq_fill(SHOWQ_MSG *msg, const char *id, const QUEUE_ENV *env)
 {
     SHOWQ_RCPT *rcpt = mycalloc(env->rcpt_count + 1, sizeof(*rcpt));
     char *ext;
@@ -149,7 +154,8 @@ static void showq_fill(SHOWQ_MSG *msg, const char *id, const QUEUE_ENV *env)
 }
 
 /* showq_free - release a printable message */
-static void showq_free(SHOWQ_MSG *msg)
+static void
+showq_free(SHOWQ_MSG *msg)
 {
     int i;
 
@@ -163,7 +169,8 @@ static void showq_free(SHOWQ_MSG *msg)
 }
 
 /* showq_read - read one queue file; 0 when it can be listed */
-static int showq_read(SHOWQ_MSG *msg, const char *queue, const char *id, QUEUE_ENV *env)
+static int
+showq_read(SHOWQ_MSG *msg, const char *queue, const char *id, QUEUE_ENV *env)
 {
     VSTRING *why = vstring_alloc(100);
     VSTREAM *fp;
@@ -194,7 +201,8 @@ static int showq_read(SHOWQ_MSG *msg, const char *queue, const char *id, QUEUE_E
 #define L_SENDER_FORMAT "%-17s %8ld %19.19s %s\n"
 
 /* showq_compat - print one message in mailq form */
-static void showq_compat(VSTREAM *out, const SHOWQ_MSG *msg, int first)
+static void
+showq_compat(VSTREAM *out, const SHOWQ_MSG *msg, int first)
 {
     VSTRING *id_status = vstring_alloc(50);
     const char *saved = "";
@@ -210,7 +218,8 @@ static void showq_compat(VSTREAM *out, const SHOWQ_MSG *msg, int first)
         vstream_fputs("\n", out);
     vstring_sprintf(id_status, "%s%c", msg->id,
                     strcmp(msg->queue, MAIL_QUEUE_ACTIVE) == 0 ? '*'
-                    : strcmp(msg->queue, MAIL_QUEUE_HOLD) == 0 ? '!' : ' ');
+                    : strcmp(msg->queue, MAIL_QUEUE_HOLD) == 0 ? '!'
+                                                               : ' ');
     vstream_fprintf(out, L_SENDER_FORMAT, STR(id_status), msg->size, asctime(localtime(&when)),
                     STR(msg->sender));
     for (i = 0; i < msg->count; i++) {
@@ -227,20 +236,35 @@ static void showq_compat(VSTREAM *out, const SHOWQ_MSG *msg, int first)
 }
 
 /* showq_json_quote - a string as JSON string content */
-static const char *showq_json_quote(VSTRING *buf, const char *text)
+static const char *
+showq_json_quote(VSTRING *buf, const char *text)
 {
     const unsigned char *cp;
 
     vstring_reset(buf);
     for (cp = (const unsigned char *)text; *cp; cp++) {
         switch (*cp) {
-        case '\b': vstring_strcat(buf, "\\b"); break;
-        case '\f': vstring_strcat(buf, "\\f"); break;
-        case '\n': vstring_strcat(buf, "\\n"); break;
-        case '\r': vstring_strcat(buf, "\\r"); break;
-        case '\t': vstring_strcat(buf, "\\t"); break;
-        case '"': vstring_strcat(buf, "\\\""); break;
-        case '\\': vstring_strcat(buf, "\\\\"); break;
+        case '\b':
+            vstring_strcat(buf, "\\b");
+            break;
+        case '\f':
+            vstring_strcat(buf, "\\f");
+            break;
+        case '\n':
+            vstring_strcat(buf, "\\n");
+            break;
+        case '\r':
+            vstring_strcat(buf, "\\r");
+            break;
+        case '\t':
+            vstring_strcat(buf, "\\t");
+            break;
+        case '"':
+            vstring_strcat(buf, "\\\"");
+            break;
+        case '\\':
+            vstring_strcat(buf, "\\\\");
+            break;
         default:
             if (*cp < 0x20 || *cp == 0x7f)
                 vstring_sprintf_append(buf, "\\u%04X", *cp);
@@ -252,7 +276,8 @@ static const char *showq_json_quote(VSTRING *buf, const char *text)
 }
 
 /* showq_json - print one message as a JSON object on one line */
-static void showq_json(VSTREAM *out, const SHOWQ_MSG *msg)
+static void
+showq_json(VSTREAM *out, const SHOWQ_MSG *msg)
 {
     VSTRING *q = vstring_alloc(100);
     int i;
@@ -276,7 +301,8 @@ static void showq_json(VSTREAM *out, const SHOWQ_MSG *msg)
 }
 
 /* showq_queue - list one queue; updates the message count and size */
-static int showq_queue(VSTREAM *out, int format, const char *queue, long *count, long *size)
+static int
+showq_queue(VSTREAM *out, int format, const char *queue, long *count, long *size)
 {
     QUEUE_ENV *env;
     SHOWQ_MSG msg;
@@ -306,11 +332,12 @@ static int showq_queue(VSTREAM *out, int format, const char *queue, long *count,
 }
 
 /* showq_format_list - list every queue */
-int showq_format_list(VSTREAM *out, int format, VSTRING *why)
+int
+showq_format_list(VSTREAM *out, int format, VSTRING *why)
 {
     static const char *const queues[] = {MAIL_QUEUE_MAILDROP, MAIL_QUEUE_ACTIVE,
                                          MAIL_QUEUE_INCOMING, MAIL_QUEUE_DEFERRED,
-                                         MAIL_QUEUE_HOLD, 0};
+                                         MAIL_QUEUE_HOLD,     0};
     const char *const *qp;
     long count = 0;
     long size = 0;
@@ -334,7 +361,8 @@ int showq_format_list(VSTREAM *out, int format, VSTRING *why)
 }
 
 /* showq_format_code - the SHOWQ_FORMAT_ value of a protocol name, or -1 */
-int showq_format_code(const char *name)
+int
+showq_format_code(const char *name)
 {
     if (strcmp(name, SHOWQ_FORMAT_NAME_TEXT) == 0)
         return SHOWQ_FORMAT_TEXT;
@@ -344,7 +372,8 @@ int showq_format_code(const char *name)
 }
 
 /* showq_format_name - the protocol name of a SHOWQ_FORMAT_ value */
-const char *showq_format_name(int format)
+const char *
+showq_format_name(int format)
 {
     return (format == SHOWQ_FORMAT_JSON ? SHOWQ_FORMAT_NAME_JSON : SHOWQ_FORMAT_NAME_TEXT);
 }

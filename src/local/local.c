@@ -68,38 +68,39 @@
 #include "local.h"
 
 /* local_service - serve one delivery request from qmgr */
-static void local_service(VSTREAM *client, const char *service, char **argv)
+static void
+local_service(VSTREAM *client, const char *service, char **argv)
 {
     DELIVER_REQUEST *request;
     int i;
 
-    (void) service;
-    (void) argv;
+    (void)service;
+    (void)argv;
     if ((request = deliver_request_read(client)) == 0)
         return;
     for (i = 0; i < request->rcpt_count; i++) {
         local_deliver_recipient(request, request->rcpt + i);
         log_delivery_recipient(request, request->rcpt + i, "local");
     }
-    (void) deliver_request_done(client, request, 0);
+    (void)deliver_request_done(client, request, 0);
 }
 
 /* local_pre_init - check the mailbox lock setting while still privileged */
-static void local_pre_init(const char *service, char **argv)
+static void
+local_pre_init(const char *service, char **argv)
 {
     LOCAL_MBOX_CONFIG config;
 
-    (void) service;
-    (void) argv;
+    (void)service;
+    (void)argv;
     local_mbox_config_init(&config); /* fatal on a bad mailbox_delivery_lock */
     dot_lock_stale_time = var_stale_lock_time;
 }
 
 /* main - hand the work to the single-connection server skeleton */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
-    single_server_main(argc, argv, local_service,
-                       MAIL_SERVER_PRE_INIT, local_pre_init,
-                       MAIL_SERVER_PRIVILEGED,
-                       MAIL_SERVER_END);
+    single_server_main(argc, argv, local_service, MAIL_SERVER_PRE_INIT, local_pre_init,
+                       MAIL_SERVER_PRIVILEGED, MAIL_SERVER_END);
 }

@@ -43,12 +43,12 @@ extern const char *local_result_action(const LOCAL_RESULT *result);
 
 /* local_copy.c */
 typedef struct LOCAL_MESSAGE {
-    VSTREAM *fp;            /* the queue file */
-    long data_offset;       /* its first content record */
-    const char *sender;     /* envelope sender; "" for the null sender */
-    const char *orig_rcpt;  /* X-Original-To; NULL or "": none */
-    const char *rcpt;       /* Delivered-To */
-    time_t now;             /* for the From_ line */
+    VSTREAM *fp;           /* the queue file */
+    long data_offset;      /* its first content record */
+    const char *sender;    /* envelope sender; "" for the null sender */
+    const char *orig_rcpt; /* X-Original-To; NULL or "": none */
+    const char *rcpt;      /* Delivered-To */
+    time_t now;            /* for the From_ line */
 } LOCAL_MESSAGE;
 
 #define LOCAL_COPY_MBOX (1 << 0) /* From_ line, >From quoting, blank line */
@@ -57,8 +57,7 @@ typedef struct LOCAL_MESSAGE {
 #define LOCAL_COPY_WRITE 1   /* write error or size limit; errno says which */
 #define LOCAL_COPY_CORRUPT 2 /* the queue file could not be read */
 
-extern int local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit,
-                      VSTRING *why);
+extern int local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit, VSTRING *why);
 extern int local_copy_delivered_to(VSTREAM *fp, long data_offset, const char *rcpt);
 extern VSTRING *local_copy_ctime(VSTRING *buf, time_t when);
 
@@ -71,7 +70,7 @@ extern int local_privs_root(void);
 typedef struct LOCAL_USER {
     const char *name; /* login name (lowercase local part) */
     const char *home;
-    uid_t uid;        /* delivery rights */
+    uid_t uid; /* delivery rights */
     gid_t gid;
 } LOCAL_USER;
 
@@ -82,11 +81,11 @@ typedef struct LOCAL_USER {
 #define LOCAL_MBOX_SPOOL (1 << 0) /* in mail_spool_directory: open as root */
 
 typedef struct LOCAL_MBOX_CONFIG {
-    int lock_mask;      /* LOCAL_LOCK_* */
-    int lock_attempts;  /* deliver_lock_attempts */
-    int lock_delay;     /* deliver_lock_delay, seconds */
-    long size_limit;    /* mailbox_size_limit; 0: none */
-    int strict_owner;   /* strict_mailbox_ownership */
+    int lock_mask;     /* LOCAL_LOCK_* */
+    int lock_attempts; /* deliver_lock_attempts */
+    int lock_delay;    /* deliver_lock_delay, seconds */
+    long size_limit;   /* mailbox_size_limit; 0: none */
+    int strict_owner;  /* strict_mailbox_ownership */
 } LOCAL_MBOX_CONFIG;
 
 extern int local_lock_mask(const char *text, VSTRING *why);
@@ -103,8 +102,7 @@ extern void local_maildir_deliver(const char *path, const LOCAL_MESSAGE *msg, lo
                                   LOCAL_RESULT *result);
 
 /* local_recipient.c */
-extern const char *local_recipient_user(VSTRING *user, const char *address,
-                                        const char *delimiters);
+extern const char *local_recipient_user(VSTRING *user, const char *address, const char *delimiters);
 extern void local_deliver_recipient(DELIVER_REQUEST *request, RECIPIENT *rcpt);
 
 #endif

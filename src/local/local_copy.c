@@ -55,7 +55,8 @@ typedef struct LOCAL_WRITER {
 } LOCAL_WRITER;
 
 /* local_put - write bytes unless the size limit was reached */
-static void local_put(LOCAL_WRITER *w, const char *data, ssize_t len)
+static void
+local_put(LOCAL_WRITER *w, const char *data, ssize_t len)
 {
     if (w->too_big)
         return;
@@ -64,18 +65,20 @@ static void local_put(LOCAL_WRITER *w, const char *data, ssize_t len)
         return;
     }
     if (len > 0)
-        (void) vstream_fwrite(w->dst, data, (size_t) len);
+        (void)vstream_fwrite(w->dst, data, (size_t)len);
     w->written += len;
 }
 
 /* local_puts - write a C string */
-static void local_puts(LOCAL_WRITER *w, const char *str)
+static void
+local_puts(LOCAL_WRITER *w, const char *str)
 {
-    local_put(w, str, (ssize_t) strlen(str));
+    local_put(w, str, (ssize_t)strlen(str));
 }
 
 /* local_copy_ctime - format a time as ctime(3) does, without the newline */
-VSTRING *local_copy_ctime(VSTRING *buf, time_t when)
+VSTRING *
+local_copy_ctime(VSTRING *buf, time_t when)
 {
     static const char days[] = "SunMonTueWedThuFriSat";
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -84,13 +87,14 @@ VSTRING *local_copy_ctime(VSTRING *buf, time_t when)
     if (localtime_r(&when, &tm) == 0)
         memset(&tm, 0, sizeof(tm));
     vstring_sprintf(buf, "%.3s %.3s %2d %02d:%02d:%02d %d", days + 3 * (tm.tm_wday % 7),
-                    months + 3 * (tm.tm_mon % 12), tm.tm_mday, tm.tm_hour, tm.tm_min,
-                    tm.tm_sec, tm.tm_year + 1900);
+                    months + 3 * (tm.tm_mon % 12), tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                    tm.tm_year + 1900);
     return buf;
 }
 
 /* local_copy_envelope - the From_ line and the delivery headers */
-static void local_copy_envelope(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int flags)
+static void
+local_copy_envelope(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int flags)
 {
     VSTRING *buf = vstring_alloc(100);
     VSTRING *date = vstring_alloc(30);
@@ -122,20 +126,21 @@ static void local_copy_envelope(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int f
 }
 
 /* local_copy_body - the content records, quoted for mbox when asked */
-static int local_copy_body(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int flags)
+static int
+local_copy_body(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int flags)
 {
     VSTRING *rec = vstring_alloc(1000);
     int at_line_start = 1;
     int type;
 
-    if (vstream_fseek(msg->fp, (off_t) msg->data_offset, SEEK_SET) < 0) {
+    if (vstream_fseek(msg->fp, (off_t)msg->data_offset, SEEK_SET) < 0) {
         vstring_free(rec);
         return -1;
     }
-    while ((type = rec_get(msg->fp, rec, LOCAL_COPY_REC_MAX)) == REC_TYPE_NORM
-           || type == REC_TYPE_CONT) {
-        if ((flags & LOCAL_COPY_MBOX) && at_line_start && LEN(rec) >= 5
-            && strncmp(STR(rec), "From ", 5) == 0)
+    while ((type = rec_get(msg->fp, rec, LOCAL_COPY_REC_MAX)) == REC_TYPE_NORM ||
+           type == REC_TYPE_CONT) {
+        if ((flags & LOCAL_COPY_MBOX) && at_line_start && LEN(rec) >= 5 &&
+            strncmp(STR(rec), "From ", 5) == 0)
             local_put(w, ">", 1);
         local_put(w, STR(rec), LEN(rec));
         if (type == REC_TYPE_NORM)
@@ -157,7 +162,8 @@ static int local_copy_body(LOCAL_WRITER *w, const LOCAL_MESSAGE *msg, int flags)
 }
 
 /* local_copy - write the whole message to dst; see above */
-int local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit, VSTRING *why)
+int
+local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit, VSTRING *why)
 {
     LOCAL_WRITER w;
     int saved_errno;
@@ -168,12 +174,12 @@ int local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit, V
     w.too_big = 0;
     local_copy_envelope(&w, msg, flags);
     if (local_copy_body(&w, msg, flags) < 0) {
-        (void) vstream_fflush(dst); /* nothing stays buffered after we return */
+        (void)vstream_fflush(dst); /* nothing stays buffered after we return */
         vstring_strcpy(why, "error reading queue file");
         return LOCAL_COPY_CORRUPT;
     }
     if (w.too_big) {
-        (void) vstream_fflush(dst);
+        (void)vstream_fflush(dst);
         errno = EFBIG;
         vstring_sprintf(why, "error writing message: %s", strerror(EFBIG));
         return LOCAL_COPY_WRITE;
@@ -189,7 +195,8 @@ int local_copy(VSTREAM *dst, const LOCAL_MESSAGE *msg, int flags, off_t limit, V
 }
 
 /* local_copy_header_match - does one header line say Delivered-To: rcpt? */
-static int local_copy_header_match(char *line, const char *rcpt)
+static int
+local_copy_header_match(char *line, const char *rcpt)
 {
     char *value;
 
@@ -201,18 +208,19 @@ static int local_copy_header_match(char *line, const char *rcpt)
 }
 
 /* local_copy_delivered_to - look for our own Delivered-To: header */
-int local_copy_delivered_to(VSTREAM *fp, long data_offset, const char *rcpt)
+int
+local_copy_delivered_to(VSTREAM *fp, long data_offset, const char *rcpt)
 {
     VSTRING *rec = vstring_alloc(1000);
     VSTRING *line = vstring_alloc(100);
     int found = 0;
     int type;
 
-    if (vstream_fseek(fp, (off_t) data_offset, SEEK_SET) < 0) {
+    if (vstream_fseek(fp, (off_t)data_offset, SEEK_SET) < 0) {
         found = -1;
     } else {
-        while ((type = rec_get(fp, rec, LOCAL_COPY_REC_MAX)) == REC_TYPE_NORM
-               || type == REC_TYPE_CONT) {
+        while ((type = rec_get(fp, rec, LOCAL_COPY_REC_MAX)) == REC_TYPE_NORM ||
+               type == REC_TYPE_CONT) {
             if (LEN(line) < LOCAL_COPY_HDR_MAX)
                 vstring_memcat(line, STR(rec), LEN(rec));
             if (type == REC_TYPE_CONT)
@@ -225,8 +233,8 @@ int local_copy_delivered_to(VSTREAM *fp, long data_offset, const char *rcpt)
             }
             vstring_reset(line);
         }
-        if (type != REC_TYPE_NORM && type != REC_TYPE_CONT && type != REC_TYPE_XTRA
-            && type != REC_TYPE_END)
+        if (type != REC_TYPE_NORM && type != REC_TYPE_CONT && type != REC_TYPE_XTRA &&
+            type != REC_TYPE_END)
             found = -1;
     }
     vstring_free(rec);

@@ -46,11 +46,12 @@
 static unsigned long local_maildir_count;
 
 /* local_maildir_unique - a file name that no other delivery uses */
-const char *local_maildir_unique(VSTRING *buf, time_t when, const char *host)
+const char *
+local_maildir_unique(VSTRING *buf, time_t when, const char *host)
 {
     const char *cp;
 
-    vstring_sprintf(buf, "%ld.P%ldQ%lu.", (long) when, (long) getpid(), ++local_maildir_count);
+    vstring_sprintf(buf, "%ld.P%ldQ%lu.", (long)when, (long)getpid(), ++local_maildir_count);
     for (cp = host; *cp; cp++) {
         if (*cp == '/')
             vstring_strcat(buf, "\\057");
@@ -63,7 +64,8 @@ const char *local_maildir_unique(VSTRING *buf, time_t when, const char *host)
 }
 
 /* local_maildir_mkdirs - create a folder and its missing parents */
-static int local_maildir_mkdirs(const char *path, mode_t mode)
+static int
+local_maildir_mkdirs(const char *path, mode_t mode)
 {
     char *copy = mystrdup(path);
     char *cp;
@@ -85,22 +87,23 @@ static int local_maildir_mkdirs(const char *path, mode_t mode)
 }
 
 /* local_maildir_create_error - report a folder or file we cannot create */
-static void local_maildir_create_error(LOCAL_RESULT *result, const char *what, const char *path)
+static void
+local_maildir_create_error(LOCAL_RESULT *result, const char *what, const char *path)
 {
     int err = errno;
 
     if (err == EACCES || err == EPERM)
         msg_warn("maildir access problem for uid %ld: cannot create %s; "
                  "the administrator may have to create the Maildirs in advance",
-                 (long) geteuid(), path);
+                 (long)geteuid(), path);
     errno = err;
-    local_result_set(result, local_errno_dsn(err, "5.2.0"), "create maildir %s %s: %m", what,
-                     path);
+    local_result_set(result, local_errno_dsn(err, "5.2.0"), "create maildir %s %s: %m", what, path);
 }
 
 /* local_maildir_write - write tmp/NAME and move it to new/NAME */
-static void local_maildir_write(const char *tmp_path, const char *new_path, const char *new_dir,
-                                const LOCAL_MESSAGE *msg, long size_limit, LOCAL_RESULT *result)
+static void
+local_maildir_write(const char *tmp_path, const char *new_path, const char *new_dir,
+                    const LOCAL_MESSAGE *msg, long size_limit, LOCAL_RESULT *result)
 {
     VSTRING *why = vstring_alloc(100);
     VSTREAM *dst;
@@ -123,20 +126,21 @@ static void local_maildir_write(const char *tmp_path, const char *new_path, cons
     else if (status == LOCAL_COPY_WRITE)
         local_result_set(result, local_errno_dsn(errno, "4.3.0"), "%s", vstring_str(why));
     else if (rename(tmp_path, new_path) < 0)
-        local_result_set(result, local_errno_dsn(errno, "4.3.0"), "rename %s to %s: %m",
-                         tmp_path, new_path);
+        local_result_set(result, local_errno_dsn(errno, "4.3.0"), "rename %s to %s: %m", tmp_path,
+                         new_path);
     else if (fsync_dir(new_dir) < 0)
         local_result_set(result, local_errno_dsn(errno, "4.3.0"), "fsync %s: %m", new_dir);
     else
         local_result_set(result, "2.0.0", "delivered to maildir");
     if (result->status != MAIL_STAT_OK)
-        (void) unlink(tmp_path);
+        (void)unlink(tmp_path);
     vstring_free(why);
 }
 
 /* local_maildir_deliver - deliver one message into a Maildir */
-void local_maildir_deliver(const char *path, const LOCAL_MESSAGE *msg, long size_limit,
-                           LOCAL_RESULT *result)
+void
+local_maildir_deliver(const char *path, const LOCAL_MESSAGE *msg, long size_limit,
+                      LOCAL_RESULT *result)
 {
     static const char *subdirs[] = {"tmp", "new", "cur"};
     char *dirs[3];
@@ -148,7 +152,7 @@ void local_maildir_deliver(const char *path, const LOCAL_MESSAGE *msg, long size
     int ok = 1;
 
     for (i = 0; i < 3; i++)
-        dirs[i] = concatenate(path, subdirs[i], (char *) 0);
+        dirs[i] = concatenate(path, subdirs[i], (char *)0);
     for (i = 0; ok && i < 3; i++) {
         if (local_maildir_mkdirs(dirs[i], 0700) < 0) {
             local_maildir_create_error(result, "folder", dirs[i]);
@@ -157,11 +161,11 @@ void local_maildir_deliver(const char *path, const LOCAL_MESSAGE *msg, long size
     }
     if (ok) {
         if (gethostname(host, sizeof(host) - 1) < 0 || host[0] == 0)
-            (void) snprintf(host, sizeof(host), "localhost");
+            (void)snprintf(host, sizeof(host), "localhost");
         host[sizeof(host) - 1] = 0;
-        local_maildir_unique(name, time((time_t *) 0), host);
-        tmp_path = concatenate(dirs[0], "/", vstring_str(name), (char *) 0);
-        new_path = concatenate(dirs[1], "/", vstring_str(name), (char *) 0);
+        local_maildir_unique(name, time((time_t *)0), host);
+        tmp_path = concatenate(dirs[0], "/", vstring_str(name), (char *)0);
+        new_path = concatenate(dirs[1], "/", vstring_str(name), (char *)0);
         local_maildir_write(tmp_path, new_path, dirs[1], msg, size_limit, result);
         myfree(tmp_path);
         myfree(new_path);

@@ -51,7 +51,8 @@
 #include "local.h"
 
 /* local_lock_mask - parse a mailbox_delivery_lock value */
-int local_lock_mask(const char *text, VSTRING *why)
+int
+local_lock_mask(const char *text, VSTRING *why)
 {
     static const struct {
         const char *name;
@@ -82,7 +83,8 @@ int local_lock_mask(const char *text, VSTRING *why)
 }
 
 /* local_mbox_config_init - copy the mailbox parameters from main.cf */
-void local_mbox_config_init(LOCAL_MBOX_CONFIG *config)
+void
+local_mbox_config_init(LOCAL_MBOX_CONFIG *config)
 {
     VSTRING *why = vstring_alloc(100);
 
@@ -96,7 +98,8 @@ void local_mbox_config_init(LOCAL_MBOX_CONFIG *config)
 }
 
 /* local_mbox_kernel_lock - fcntl or flock lock with limited retries */
-static int local_mbox_kernel_lock(int fd, int style, const LOCAL_MBOX_CONFIG *config)
+static int
+local_mbox_kernel_lock(int fd, int style, const LOCAL_MBOX_CONFIG *config)
 {
     int attempt;
 
@@ -106,12 +109,13 @@ static int local_mbox_kernel_lock(int fd, int style, const LOCAL_MBOX_CONFIG *co
         if (errno != EAGAIN || attempt >= config->lock_attempts)
             return -1;
         if (config->lock_delay > 0)
-            sleep((unsigned) config->lock_delay);
+            sleep((unsigned)config->lock_delay);
     }
 }
 
 /* local_mbox_dot_lock - 1: locked, 0: skipped, -1: busy (errno EAGAIN) */
-static int local_mbox_dot_lock(const char *path, const LOCAL_MBOX_CONFIG *config, VSTRING *why)
+static int
+local_mbox_dot_lock(const char *path, const LOCAL_MBOX_CONFIG *config, VSTRING *why)
 {
     int attempt;
 
@@ -127,12 +131,13 @@ static int local_mbox_dot_lock(const char *path, const LOCAL_MBOX_CONFIG *config
             return -1;
         }
         if (config->lock_delay > 0)
-            sleep((unsigned) config->lock_delay);
+            sleep((unsigned)config->lock_delay);
     }
 }
 
 /* local_mbox_open_existing - open without blocking, then make the descriptor blocking */
-static int local_mbox_open_existing(const char *path, int open_flags)
+static int
+local_mbox_open_existing(const char *path, int open_flags)
 {
     int fd;
     int fl;
@@ -141,14 +146,15 @@ static int local_mbox_open_existing(const char *path, int open_flags)
     if ((fd = open(path, open_flags | O_NONBLOCK)) < 0)
         return -1;
     if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-        (void) close(fd);
+        (void)close(fd);
         return -1;
     }
     return fd;
 }
 
 /* local_mbox_open - open or create the mailbox; -1 with errno on failure */
-static int local_mbox_open(const char *path, const LOCAL_USER *user, int flags)
+static int
+local_mbox_open(const char *path, const LOCAL_USER *user, int flags)
 {
     int open_flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
     int fd;
@@ -158,11 +164,11 @@ static int local_mbox_open(const char *path, const LOCAL_USER *user, int flags)
     if ((fd = open(path, open_flags | O_CREAT | O_EXCL, 0600)) < 0)
         return (errno == EEXIST) ? local_mbox_open_existing(path, open_flags) : -1;
     /* We made it: as root in the spool, hand it to the user. */
-    if ((flags & LOCAL_MBOX_SPOOL) && local_privs_root() && geteuid() == 0
-        && fchown(fd, user->uid, user->gid) < 0) {
-        msg_warn("fchown %s to uid %ld: %m", path, (long) user->uid);
-        (void) close(fd);
-        (void) unlink(path);
+    if ((flags & LOCAL_MBOX_SPOOL) && local_privs_root() && geteuid() == 0 &&
+        fchown(fd, user->uid, user->gid) < 0) {
+        msg_warn("fchown %s to uid %ld: %m", path, (long)user->uid);
+        (void)close(fd);
+        (void)unlink(path);
         errno = EPERM;
         return -1;
     }
@@ -170,8 +176,9 @@ static int local_mbox_open(const char *path, const LOCAL_USER *user, int flags)
 }
 
 /* local_mbox_check - refuse files that are not the user's own mailbox */
-static int local_mbox_check(int fd, const char *path, const LOCAL_USER *user,
-                            const LOCAL_MBOX_CONFIG *config, LOCAL_RESULT *result)
+static int
+local_mbox_check(int fd, const char *path, const LOCAL_USER *user, const LOCAL_MBOX_CONFIG *config,
+                 LOCAL_RESULT *result)
 {
     struct stat st;
 
@@ -190,7 +197,7 @@ static int local_mbox_check(int fd, const char *path, const LOCAL_USER *user,
     if (config->strict_owner && st.st_uid != user->uid) {
         msg_warn("mailbox %s is owned by uid %ld, not by recipient %s (uid %ld); "
                  "set \"strict_mailbox_ownership = no\" to deliver anyway",
-                 path, (long) st.st_uid, user->name, (long) user->uid);
+                 path, (long)st.st_uid, user->name, (long)user->uid);
         local_result_set(result, "4.2.0", "destination %s is not owned by recipient", path);
         return -1;
     }
@@ -198,7 +205,8 @@ static int local_mbox_check(int fd, const char *path, const LOCAL_USER *user,
 }
 
 /* local_mbox_append - append the message to an open mailbox, or undo it */
-void local_mbox_append(int fd, const LOCAL_MESSAGE *msg, long size_limit, LOCAL_RESULT *result)
+void
+local_mbox_append(int fd, const LOCAL_MESSAGE *msg, long size_limit, LOCAL_RESULT *result)
 {
     VSTREAM *dst;
     VSTRING *why;
@@ -206,7 +214,7 @@ void local_mbox_append(int fd, const LOCAL_MESSAGE *msg, long size_limit, LOCAL_
     int status;
     int saved_errno;
 
-    if ((end = lseek(fd, (off_t) 0, SEEK_END)) < 0) {
+    if ((end = lseek(fd, (off_t)0, SEEK_END)) < 0) {
         local_result_set(result, "4.3.0", "cannot seek mailbox: %m");
         return;
     }
@@ -218,9 +226,9 @@ void local_mbox_append(int fd, const LOCAL_MESSAGE *msg, long size_limit, LOCAL_
     dst = vstream_fdopen(fd, O_WRONLY);
     status = local_copy(dst, msg, LOCAL_COPY_MBOX, size_limit > 0 ? size_limit - end : 0, why);
     saved_errno = errno;
-    (void) vstream_fdclose(dst);
+    (void)vstream_fdclose(dst);
     if (status != LOCAL_COPY_OK && ftruncate(fd, end) < 0)
-        msg_warn("cannot truncate mailbox back to %ld bytes: %m", (long) end);
+        msg_warn("cannot truncate mailbox back to %ld bytes: %m", (long)end);
     if (status == LOCAL_COPY_OK)
         local_result_set(result, "2.0.0", "delivered to mailbox");
     else if (status == LOCAL_COPY_CORRUPT)
@@ -231,9 +239,9 @@ void local_mbox_append(int fd, const LOCAL_MESSAGE *msg, long size_limit, LOCAL_
 }
 
 /* local_mbox_locked - kernel-lock an open mailbox and append as the user */
-static void local_mbox_locked(int fd, const char *path, const LOCAL_USER *user, int flags,
-                              const LOCAL_MBOX_CONFIG *config, const LOCAL_MESSAGE *msg,
-                              LOCAL_RESULT *result)
+static void
+local_mbox_locked(int fd, const char *path, const LOCAL_USER *user, int flags,
+                  const LOCAL_MBOX_CONFIG *config, const LOCAL_MESSAGE *msg, LOCAL_RESULT *result)
 {
     int styles[] = {LOCAL_LOCK_FCNTL, MYFLOCK_STYLE_FCNTL, LOCAL_LOCK_FLOCK, MYFLOCK_STYLE_FLOCK};
     size_t i;
@@ -257,9 +265,9 @@ static void local_mbox_locked(int fd, const char *path, const LOCAL_USER *user, 
 }
 
 /* local_mbox_deliver - lock, open, check, append, unlock */
-void local_mbox_deliver(const char *path, const LOCAL_USER *user, int flags,
-                        const LOCAL_MBOX_CONFIG *config, const LOCAL_MESSAGE *msg,
-                        LOCAL_RESULT *result)
+void
+local_mbox_deliver(const char *path, const LOCAL_USER *user, int flags,
+                   const LOCAL_MBOX_CONFIG *config, const LOCAL_MESSAGE *msg, LOCAL_RESULT *result)
 {
     VSTRING *why = vstring_alloc(100);
     int dot_locked = 0;
@@ -267,15 +275,15 @@ void local_mbox_deliver(const char *path, const LOCAL_USER *user, int flags,
 
     if ((flags & LOCAL_MBOX_SPOOL) == 0)
         local_privs_set(user->uid, user->gid);
-    if ((config->lock_mask & LOCAL_LOCK_DOTLOCK)
-        && (dot_locked = local_mbox_dot_lock(path, config, why)) < 0) {
+    if ((config->lock_mask & LOCAL_LOCK_DOTLOCK) &&
+        (dot_locked = local_mbox_dot_lock(path, config, why)) < 0) {
         local_result_set(result, "4.2.0", "unable to lock for exclusive access: %s",
                          vstring_str(why));
     } else if ((fd = local_mbox_open(path, user, flags)) < 0) {
         local_result_set(result, local_errno_dsn(errno, "5.2.0"), "cannot open file: %m");
     } else {
         local_mbox_locked(fd, path, user, flags, config, msg, result);
-        (void) close(fd); /* releases the kernel locks */
+        (void)close(fd); /* releases the kernel locks */
     }
     if (dot_locked > 0)
         dot_unlock(path);

@@ -29,28 +29,31 @@
 #include "local.h"
 
 /* local_privs_root - true when deliveries may change identity */
-int local_privs_root(void)
+int
+local_privs_root(void)
 {
     return getuid() == 0;
 }
 
 /* local_privs_set - take the given effective uid and gid */
-void local_privs_set(uid_t uid, gid_t gid)
+void
+local_privs_set(uid_t uid, gid_t gid)
 {
     if (!local_privs_root())
         return;
     if (geteuid() != 0 && seteuid(0) < 0)
         msg_fatal("seteuid(0): %m");
     if (setgroups(1, &gid) < 0)
-        msg_fatal("setgroups(%ld): %m", (long) gid);
+        msg_fatal("setgroups(%ld): %m", (long)gid);
     if (setegid(gid) < 0)
-        msg_fatal("setegid(%ld): %m", (long) gid);
+        msg_fatal("setegid(%ld): %m", (long)gid);
     if (uid != 0 && seteuid(uid) < 0)
-        msg_fatal("seteuid(%ld): %m", (long) uid);
+        msg_fatal("seteuid(%ld): %m", (long)uid);
 }
 
 /* local_privs_restore - back to effective root */
-void local_privs_restore(void)
+void
+local_privs_restore(void)
 {
     gid_t root_gid = 0;
 

@@ -50,41 +50,41 @@
 #include "local.h"
 
 /* local_recipient_no_split - local parts whose extension is never cut */
-static int local_recipient_no_split(const char *local, const char *delimiters)
+static int
+local_recipient_no_split(const char *local, const char *delimiters)
 {
     size_t len = strlen(local);
 
-    if (strcasecmp(local, "postmaster") == 0 || strcasecmp(local, "mailer-daemon") == 0
-        || strcasecmp(local, var_double_bounce_sender) == 0
-        || strcasecmp(local, var_mail_owner) == 0)
+    if (strcasecmp(local, "postmaster") == 0 || strcasecmp(local, "mailer-daemon") == 0 ||
+        strcasecmp(local, var_double_bounce_sender) == 0 || strcasecmp(local, var_mail_owner) == 0)
         return 1;
-    if (strchr(delimiters, '-') != 0
-        && (strncasecmp(local, "owner-", 6) == 0
-            || (len > 8 && strcasecmp(local + len - 8, "-request") == 0)))
+    if (strchr(delimiters, '-') != 0 && (strncasecmp(local, "owner-", 6) == 0 ||
+                                         (len > 8 && strcasecmp(local + len - 8, "-request") == 0)))
         return 1;
     return 0;
 }
 
 /* local_recipient_user - account name for an address */
-const char *local_recipient_user(VSTRING *user, const char *address, const char *delimiters)
+const char *
+local_recipient_user(VSTRING *user, const char *address, const char *delimiters)
 {
     const char *at = strrchr(address, '@');
     size_t ext;
 
-    vstring_strncpy(user, address, at ? (ssize_t) (at - address) : (ssize_t) strlen(address));
+    vstring_strncpy(user, address, at ? (ssize_t)(at - address) : (ssize_t)strlen(address));
     lowercase(vstring_str(user));
-    if (delimiters != 0 && *delimiters != 0
-        && !local_recipient_no_split(vstring_str(user), delimiters)) {
+    if (delimiters != 0 && *delimiters != 0 &&
+        !local_recipient_no_split(vstring_str(user), delimiters)) {
         ext = strcspn(vstring_str(user), delimiters);
-        if (ext > 0 && ext < (size_t) LEN(user))
-            vstring_truncate(user, (ssize_t) ext);
+        if (ext > 0 && ext < (size_t)LEN(user))
+            vstring_truncate(user, (ssize_t)ext);
     }
     return vstring_str(user);
 }
 
 /* local_recipient_mailbox - pick and run mbox or Maildir delivery */
-static void local_recipient_mailbox(const LOCAL_USER *user, const LOCAL_MESSAGE *msg,
-                                    LOCAL_RESULT *result)
+static void
+local_recipient_mailbox(const LOCAL_USER *user, const LOCAL_MESSAGE *msg, LOCAL_RESULT *result)
 {
     static LOCAL_MBOX_CONFIG config;
     static int config_ready;
@@ -97,27 +97,28 @@ static void local_recipient_mailbox(const LOCAL_USER *user, const LOCAL_MESSAGE 
         config_ready = 1;
     }
     if (home_len > 0 && var_home_mailbox[home_len - 1] == '/') {
-        path = concatenate(user->home, "/", var_home_mailbox, (char *) 0);
+        path = concatenate(user->home, "/", var_home_mailbox, (char *)0);
         local_privs_set(user->uid, user->gid);
         local_maildir_deliver(path, msg, config.size_limit, result);
         local_privs_restore();
     } else if (home_len > 0) {
-        path = concatenate(user->home, "/", var_home_mailbox, (char *) 0);
+        path = concatenate(user->home, "/", var_home_mailbox, (char *)0);
         local_mbox_deliver(path, user, 0, &config, msg, result);
     } else if (spool_len > 0 && var_mail_spool_directory[spool_len - 1] == '/') {
-        path = concatenate(var_mail_spool_directory, user->name, "/", (char *) 0);
+        path = concatenate(var_mail_spool_directory, user->name, "/", (char *)0);
         local_privs_set(user->uid, user->gid);
         local_maildir_deliver(path, msg, config.size_limit, result);
         local_privs_restore();
     } else {
-        path = concatenate(var_mail_spool_directory, "/", user->name, (char *) 0);
+        path = concatenate(var_mail_spool_directory, "/", user->name, (char *)0);
         local_mbox_deliver(path, user, LOCAL_MBOX_SPOOL, &config, msg, result);
     }
     myfree(path);
 }
 
 /* local_recipient_lookup - find the account; 1 found, 0 unknown, -1 error */
-static int local_recipient_lookup(const char *name, struct passwd **pwp)
+static int
+local_recipient_lookup(const char *name, struct passwd **pwp)
 {
     if (*name == 0 || strchr(name, '/') != 0 || name[0] == '.') {
         *pwp = 0;
@@ -141,8 +142,8 @@ static int local_recipient_lookup(const char *name, struct passwd **pwp)
 }
 
 /* local_recipient_account - user lookup and mailbox delivery */
-static void local_recipient_account(const char *address, const LOCAL_MESSAGE *msg,
-                                    LOCAL_RESULT *result)
+static void
+local_recipient_account(const char *address, const LOCAL_MESSAGE *msg, LOCAL_RESULT *result)
 {
     VSTRING *name = vstring_alloc(100);
     VSTRING *local = vstring_alloc(100);
@@ -172,7 +173,8 @@ static void local_recipient_account(const char *address, const LOCAL_MESSAGE *ms
 }
 
 /* local_deliver_recipient - deliver one recipient and store its result */
-void local_deliver_recipient(DELIVER_REQUEST *request, RECIPIENT *rcpt)
+void
+local_deliver_recipient(DELIVER_REQUEST *request, RECIPIENT *rcpt)
 {
     LOCAL_RESULT *result = local_result_alloc();
     LOCAL_MESSAGE msg;
@@ -183,7 +185,7 @@ void local_deliver_recipient(DELIVER_REQUEST *request, RECIPIENT *rcpt)
     msg.sender = request->sender ? request->sender : "";
     msg.orig_rcpt = rcpt->orig_addr;
     msg.rcpt = rcpt->address;
-    msg.now = time((time_t *) 0);
+    msg.now = time((time_t *)0);
 
     if ((loop = local_copy_delivered_to(request->fp, request->data_offset, rcpt->address)) < 0)
         local_result_set(result, "4.3.0", "error reading queue file");

@@ -28,9 +28,10 @@
 #include "local.h"
 
 /* local_result_alloc - an empty result (deferred until set) */
-LOCAL_RESULT *local_result_alloc(void)
+LOCAL_RESULT *
+local_result_alloc(void)
 {
-    LOCAL_RESULT *result = (LOCAL_RESULT *) mymalloc(sizeof(*result));
+    LOCAL_RESULT *result = (LOCAL_RESULT *)mymalloc(sizeof(*result));
 
     result->status = MAIL_STAT_DEFER;
     result->dsn = vstring_alloc(10);
@@ -41,7 +42,8 @@ LOCAL_RESULT *local_result_alloc(void)
 }
 
 /* local_result_free - release a result */
-void local_result_free(LOCAL_RESULT *result)
+void
+local_result_free(LOCAL_RESULT *result)
 {
     vstring_free(result->dsn);
     vstring_free(result->reason);
@@ -49,7 +51,8 @@ void local_result_free(LOCAL_RESULT *result)
 }
 
 /* local_result_set - store DSN, status and reason */
-void local_result_set(LOCAL_RESULT *result, const char *dsn, const char *fmt, ...)
+void
+local_result_set(LOCAL_RESULT *result, const char *dsn, const char *fmt, ...)
 {
     va_list ap;
 
@@ -73,7 +76,8 @@ void local_result_set(LOCAL_RESULT *result, const char *dsn, const char *fmt, ..
 }
 
 /* local_result_prepend - put context in front of the reason */
-void local_result_prepend(LOCAL_RESULT *result, const char *fmt, ...)
+void
+local_result_prepend(LOCAL_RESULT *result, const char *fmt, ...)
 {
     VSTRING *head = vstring_alloc(100);
     va_list ap;
@@ -87,7 +91,8 @@ void local_result_prepend(LOCAL_RESULT *result, const char *fmt, ...)
 }
 
 /* local_errno_dsn - DSN status for a system error */
-const char *local_errno_dsn(int err, const char *def_dsn)
+const char *
+local_errno_dsn(int err, const char *def_dsn)
 {
     switch (err) {
     case ENOSPC:
@@ -104,7 +109,8 @@ const char *local_errno_dsn(int err, const char *def_dsn)
 }
 
 /* local_result_action - DSN action word for a result */
-const char *local_result_action(const LOCAL_RESULT *result)
+const char *
+local_result_action(const LOCAL_RESULT *result)
 {
     switch (result->status) {
     case MAIL_STAT_OK:

@@ -68,7 +68,8 @@
 #include "qmgr_control.h"
 
 /* qmgr_service - one trigger request from public/qmgr */
-static void qmgr_service(char *buf, ssize_t len, const char *service, char **argv)
+static void
+qmgr_service(char *buf, ssize_t len, const char *service, char **argv)
 {
     (void)service;
     (void)argv;
@@ -76,7 +77,8 @@ static void qmgr_service(char *buf, ssize_t len, const char *service, char **arg
 }
 
 /* qmgr_post_init - start-up work once privileges are dropped */
-static void qmgr_post_init(const char *service, char **argv)
+static void
+qmgr_post_init(const char *service, char **argv)
 {
     (void)service;
     (void)argv;
@@ -84,7 +86,8 @@ static void qmgr_post_init(const char *service, char **argv)
 }
 
 /* qmgr_loop - work to do before each wait of the event loop */
-static int qmgr_loop(const char *service, char **argv)
+static int
+qmgr_loop(const char *service, char **argv)
 {
     (void)service;
     (void)argv;
@@ -92,11 +95,9 @@ static int qmgr_loop(const char *service, char **argv)
 }
 
 /* main - hand control to the trigger server skeleton */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
-    trigger_server_main(argc, argv, qmgr_service,
-                        MAIL_SERVER_POST_INIT, qmgr_post_init,
-                        MAIL_SERVER_LOOP, qmgr_loop,
-                        MAIL_SERVER_UNLIMITED,
-                        MAIL_SERVER_END);
+    trigger_server_main(argc, argv, qmgr_service, MAIL_SERVER_POST_INIT, qmgr_post_init,
+                        MAIL_SERVER_LOOP, qmgr_loop, MAIL_SERVER_UNLIMITED, MAIL_SERVER_END);
 }

@@ -41,13 +41,15 @@
 static int qmgr_active_count;
 
 /* qmgr_active_size - messages in memory */
-int qmgr_active_size(void)
+int
+qmgr_active_size(void)
 {
     return qmgr_active_count;
 }
 
 /* qmgr_active_recover - move active/ back to incoming/ */
-void qmgr_active_recover(void)
+void
+qmgr_active_recover(void)
 {
     DIR *dir;
     struct dirent *dp;
@@ -69,7 +71,8 @@ void qmgr_active_recover(void)
 }
 
 /* qmgr_active_corrupt - move an unreadable file to corrupt/ */
-static void qmgr_active_corrupt(QMGR_MESSAGE *message, const char *why)
+static void
+qmgr_active_corrupt(QMGR_MESSAGE *message, const char *why)
 {
     msg_warn("%s: malformed queue file: %s", message->queue_id, why);
     if (message->fp) {
@@ -80,21 +83,21 @@ static void qmgr_active_corrupt(QMGR_MESSAGE *message, const char *why)
         msg_warn("%s: move from %s to %s: %s", message->queue_id, MAIL_QUEUE_ACTIVE,
                  MAIL_QUEUE_CORRUPT, strerror(errno));
     else
-        msg_warn("saving corrupt file \"%s\" from queue \"%s\" to queue \"%s\"",
-                 message->queue_id, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_CORRUPT);
+        msg_warn("saving corrupt file \"%s\" from queue \"%s\" to queue \"%s\"", message->queue_id,
+                 MAIL_QUEUE_ACTIVE, MAIL_QUEUE_CORRUPT);
     qmgr_message_free(message);
 }
 
 /* qmgr_active_resolve_one - route one recipient, or defer it at once */
-static void qmgr_active_resolve_one(QMGR_MESSAGE *message, int index,
-                                    const QMGR_RESOLVE_CONF *conf, VSTRING *transport,
-                                    VSTRING *nexthop, time_t now)
+static void
+qmgr_active_resolve_one(QMGR_MESSAGE *message, int index, const QMGR_RESOLVE_CONF *conf,
+                        VSTRING *transport, VSTRING *nexthop, time_t now)
 {
     QMGR_TRANSPORT *tp;
 
-    if (qmgr_resolve_addr(message->rcpt[index].address, conf, transport, nexthop)
-            == QMGR_RESOLVE_ERROR
-        || !qmgr_transport_endpoint_ok(STR(transport))) {
+    if (qmgr_resolve_addr(message->rcpt[index].address, conf, transport, nexthop) ==
+            QMGR_RESOLVE_ERROR ||
+        !qmgr_transport_endpoint_ok(STR(transport))) {
         qmgr_result_defer(message, index, QMGR_DSN_UNAVAILABLE, QMGR_WHY_UNAVAILABLE,
                           QMGR_RESULT_LOG);
         return;
@@ -109,7 +112,8 @@ static void qmgr_active_resolve_one(QMGR_MESSAGE *message, int index,
 }
 
 /* qmgr_active_resolve - route every recipient that is still to do */
-static void qmgr_active_resolve(QMGR_MESSAGE *message)
+static void
+qmgr_active_resolve(QMGR_MESSAGE *message)
 {
     QMGR_RESOLVE_CONF conf;
     VSTRING *transport = vstring_alloc(20);
@@ -129,21 +133,22 @@ static void qmgr_active_resolve(QMGR_MESSAGE *message)
 }
 
 /* qmgr_active_remove_log - remove a per-message log, if there is one */
-static void qmgr_active_remove_log(const char *queue, const char *id)
+static void
+qmgr_active_remove_log(const char *queue, const char *id)
 {
     if (mail_queue_remove(queue, id) < 0 && errno != ENOENT)
         msg_warn("%s: remove %s log: %s", id, queue, strerror(errno));
 }
 
 /* qmgr_active_open - take QUEUE/ID into active/ and open it */
-static VSTREAM *qmgr_active_open(const char *queue, const char *id)
+static VSTREAM *
+qmgr_active_open(const char *queue, const char *id)
 {
     VSTREAM *fp;
 
     if (mail_queue_move(id, queue, MAIL_QUEUE_ACTIVE) < 0) {
         if (errno != ENOENT)
-            msg_warn("%s: move from %s to %s: %s", id, queue, MAIL_QUEUE_ACTIVE,
-                     strerror(errno));
+            msg_warn("%s: move from %s to %s: %s", id, queue, MAIL_QUEUE_ACTIVE, strerror(errno));
         return 0;
     }
     if ((fp = mail_queue_open(MAIL_QUEUE_ACTIVE, id, O_RDWR, 0)) == 0) {
@@ -155,7 +160,8 @@ static VSTREAM *qmgr_active_open(const char *queue, const char *id)
 }
 
 /* qmgr_active_feed - take one message into the active queue */
-void qmgr_active_feed(const char *queue, const char *id)
+void
+qmgr_active_feed(const char *queue, const char *id)
 {
     QMGR_MESSAGE *message;
     VSTRING *why;
@@ -187,13 +193,15 @@ void qmgr_active_feed(const char *queue, const char *id)
 }
 
 /* qmgr_active_pending - recipients that still need an attempt */
-static int qmgr_active_pending(const QMGR_MESSAGE *message)
+static int
+qmgr_active_pending(const QMGR_MESSAGE *message)
 {
     return message->rcpt_count - qmgr_message_count(message, QMGR_RCPT_DONE);
 }
 
 /* qmgr_active_expire - turn every deferred recipient into a bounce */
-static void qmgr_active_expire(QMGR_MESSAGE *message)
+static void
+qmgr_active_expire(QMGR_MESSAGE *message)
 {
     QMGR_RCPT *rcpt;
     int i;
@@ -209,7 +217,8 @@ static void qmgr_active_expire(QMGR_MESSAGE *message)
 }
 
 /* qmgr_active_flush - hand the bounce log to the bounce service */
-static int qmgr_active_flush(QMGR_MESSAGE *message)
+static int
+qmgr_active_flush(QMGR_MESSAGE *message)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat st;
@@ -219,8 +228,7 @@ static int qmgr_active_flush(QMGR_MESSAGE *message)
     have_log = stat(mail_queue_path(path, MAIL_QUEUE_BOUNCE, message->queue_id), &st) == 0;
     if (!have_log && errno != ENOENT) {
         /* Unknown: keep the message rather than drop a notification. */
-        msg_warn("%s: %s: %s; will try again later", message->queue_id, STR(path),
-                 strerror(errno));
+        msg_warn("%s: %s: %s; will try again later", message->queue_id, STR(path), strerror(errno));
         vstring_free(path);
         return -1;
     }
@@ -229,11 +237,11 @@ static int qmgr_active_flush(QMGR_MESSAGE *message)
         return 0;
     if (message->fp && vstream_fflush(message->fp) == VSTREAM_EOF)
         msg_warn("%s: flush queue file: %s", message->queue_id, strerror(errno));
-    status = bounce_flush(MAIL_QUEUE_ACTIVE, message->queue_id, message->sender,
-                          message->arrival_sec);
+    status =
+        bounce_flush(MAIL_QUEUE_ACTIVE, message->queue_id, message->sender, message->arrival_sec);
     if (status != 0) {
-        msg_warn("%s: bounce service failed (status %d); will try again later",
-                 message->queue_id, status);
+        msg_warn("%s: bounce service failed (status %d); will try again later", message->queue_id,
+                 status);
         return -1;
     }
     qmgr_active_remove_log(MAIL_QUEUE_BOUNCE, message->queue_id);
@@ -247,7 +255,8 @@ static int qmgr_active_flush(QMGR_MESSAGE *message)
  * delivery (at least once), and a bounce log entry is always fsync'ed
  * before its recipient is marked.
  */
-static void qmgr_active_close(QMGR_MESSAGE *message, int durable)
+static void
+qmgr_active_close(QMGR_MESSAGE *message, int durable)
 {
     if (message->fp == 0)
         return;
@@ -259,20 +268,21 @@ static void qmgr_active_close(QMGR_MESSAGE *message, int durable)
 }
 
 /* qmgr_active_remove - all done: remove the message and its logs */
-static void qmgr_active_remove(QMGR_MESSAGE *message)
+static void
+qmgr_active_remove(QMGR_MESSAGE *message)
 {
     qmgr_active_close(message, 0);
     qmgr_active_remove_log(MAIL_QUEUE_DEFER, message->queue_id);
     if (mail_queue_remove(MAIL_QUEUE_ACTIVE, message->queue_id) < 0) {
-        msg_warn("%s: remove %s file: %s", message->queue_id, MAIL_QUEUE_ACTIVE,
-                 strerror(errno));
+        msg_warn("%s: remove %s file: %s", message->queue_id, MAIL_QUEUE_ACTIVE, strerror(errno));
         return;
     }
     qmgr_log_removed(message);
 }
 
 /* qmgr_active_defer - move the message to deferred/ until its next attempt */
-static void qmgr_active_defer(QMGR_MESSAGE *message, time_t now)
+static void
+qmgr_active_defer(QMGR_MESSAGE *message, time_t now)
 {
     VSTRING *path = vstring_alloc(100);
     struct timeval times[2];
@@ -294,7 +304,8 @@ static void qmgr_active_defer(QMGR_MESSAGE *message, time_t now)
 }
 
 /* qmgr_active_done - the end of a message's delivery attempt */
-void qmgr_active_done(QMGR_MESSAGE *message)
+void
+qmgr_active_done(QMGR_MESSAGE *message)
 {
     time_t now = time((time_t *)0);
     int lifetime;
@@ -305,8 +316,8 @@ void qmgr_active_done(QMGR_MESSAGE *message)
                   message->refcount);
     lifetime = qmgr_backoff_lifetime(message->sender, var_maximal_queue_lifetime,
                                      var_bounce_queue_lifetime);
-    if (qmgr_active_pending(message) > 0
-        && qmgr_backoff_expired(now, (time_t)message->arrival_sec, lifetime))
+    if (qmgr_active_pending(message) > 0 &&
+        qmgr_backoff_expired(now, (time_t)message->arrival_sec, lifetime))
         qmgr_active_expire(message);
     flushed = qmgr_active_flush(message);
     if (flushed == 0 && qmgr_active_pending(message) == 0)

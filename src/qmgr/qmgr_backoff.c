@@ -11,7 +11,8 @@
 #include "qmgr_backoff.h"
 
 /* qmgr_backoff_delay - seconds until the next attempt, clamped */
-int qmgr_backoff_delay(time_t now, time_t arrival, int min_delay, int max_delay)
+int
+qmgr_backoff_delay(time_t now, time_t arrival, int min_delay, int max_delay)
 {
     time_t age = now - arrival;
 
@@ -27,7 +28,8 @@ int qmgr_backoff_delay(time_t now, time_t arrival, int min_delay, int max_delay)
 }
 
 /* qmgr_backoff_expired - has the message outlived its queue lifetime? */
-int qmgr_backoff_expired(time_t now, time_t arrival, int lifetime)
+int
+qmgr_backoff_expired(time_t now, time_t arrival, int lifetime)
 {
     if (lifetime <= 0)
         return 1;
@@ -35,7 +37,8 @@ int qmgr_backoff_expired(time_t now, time_t arrival, int lifetime)
 }
 
 /* qmgr_backoff_lifetime - the lifetime that applies to this sender */
-int qmgr_backoff_lifetime(const char *sender, int max_queue, int bounce_queue)
+int
+qmgr_backoff_lifetime(const char *sender, int max_queue, int bounce_queue)
 {
     return (sender == 0 || *sender == 0) ? bounce_queue : max_queue;
 }

@@ -29,7 +29,8 @@ static time_t qmgr_deferred_last; /* start of the last deferred scan */
 static int qmgr_feed_turn;        /* alternates between the two queues */
 
 /* qmgr_control_deferred_scan - start a deferred scan, re-arm the timer */
-static void qmgr_control_deferred_event(int event, void *context)
+static void
+qmgr_control_deferred_event(int event, void *context)
 {
     (void)event;
     (void)context;
@@ -39,7 +40,8 @@ static void qmgr_control_deferred_event(int event, void *context)
 }
 
 /* qmgr_control_init - start-up work after the skeleton's init */
-void qmgr_control_init(void)
+void
+qmgr_control_init(void)
 {
     QMGR_RESOLVE_CONF conf;
 
@@ -56,7 +58,8 @@ void qmgr_control_init(void)
 }
 
 /* qmgr_control_trigger - handle one trigger request */
-void qmgr_control_trigger(const char *buf, ssize_t len)
+void
+qmgr_control_trigger(const char *buf, ssize_t len)
 {
     ssize_t i;
 
@@ -88,7 +91,8 @@ void qmgr_control_trigger(const char *buf, ssize_t len)
 }
 
 /* qmgr_control_next - next queue ID from the scans, alternating queues */
-static const char *qmgr_control_next(const char **queue, time_t now)
+static const char *
+qmgr_control_next(const char **queue, time_t now)
 {
     QMGR_SCAN *order[2];
     const char *id;
@@ -107,7 +111,8 @@ static const char *qmgr_control_next(const char **queue, time_t now)
 }
 
 /* qmgr_control_loop - feed the active queue and start deliveries */
-int qmgr_control_loop(void)
+int
+qmgr_control_loop(void)
 {
     time_t now = time((time_t *)0);
     const char *queue;
@@ -123,8 +128,8 @@ int qmgr_control_loop(void)
     }
     while ((entry = qmgr_queue_select(now)) != 0)
         qmgr_deliver(entry);
-    if (qmgr_active_size() < var_qmgr_message_active_limit
-        && (qmgr_scan_busy(qmgr_incoming) || qmgr_scan_busy(qmgr_deferred)))
+    if (qmgr_active_size() < var_qmgr_message_active_limit &&
+        (qmgr_scan_busy(qmgr_incoming) || qmgr_scan_busy(qmgr_deferred)))
         return 0;
     return -1;
 }

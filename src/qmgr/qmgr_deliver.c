@@ -32,7 +32,8 @@
 #define QMGR_WHY_AGENT "unknown mail transport error"
 
 /* qmgr_deliver_request - build the request for an entry */
-static DELIVER_REQUEST *qmgr_deliver_request(QMGR_ENTRY *entry)
+static DELIVER_REQUEST *
+qmgr_deliver_request(QMGR_ENTRY *entry)
 {
     QMGR_MESSAGE *message = entry->message;
     DELIVER_REQUEST *request = deliver_request_alloc();
@@ -57,7 +58,8 @@ static DELIVER_REQUEST *qmgr_deliver_request(QMGR_ENTRY *entry)
 }
 
 /* qmgr_deliver_finish - release an entry; finish its message if last */
-static void qmgr_deliver_finish(QMGR_ENTRY *entry)
+static void
+qmgr_deliver_finish(QMGR_ENTRY *entry)
 {
     QMGR_MESSAGE *message = entry->message;
 
@@ -76,7 +78,8 @@ static void qmgr_deliver_finish(QMGR_ENTRY *entry)
 }
 
 /* qmgr_deliver_abort - defer every recipient of an entry, then finish it */
-void qmgr_deliver_abort(QMGR_ENTRY *entry, const char *dsn_status, const char *reason)
+void
+qmgr_deliver_abort(QMGR_ENTRY *entry, const char *dsn_status, const char *reason)
 {
     int i;
 
@@ -87,7 +90,8 @@ void qmgr_deliver_abort(QMGR_ENTRY *entry, const char *dsn_status, const char *r
 }
 
 /* qmgr_deliver_kill_transport - mark dead; defer all its waiting entries */
-void qmgr_deliver_kill_transport(QMGR_TRANSPORT *transport, time_t now)
+void
+qmgr_deliver_kill_transport(QMGR_TRANSPORT *transport, time_t now)
 {
     QMGR_ENTRY *entry;
 
@@ -97,7 +101,8 @@ void qmgr_deliver_kill_transport(QMGR_TRANSPORT *transport, time_t now)
 }
 
 /* qmgr_deliver_agent_failed - the agent answered, but not for anyone */
-static void qmgr_deliver_agent_failed(QMGR_ENTRY *entry)
+static void
+qmgr_deliver_agent_failed(QMGR_ENTRY *entry)
 {
     RECIPIENT *result;
     int i;
@@ -112,7 +117,8 @@ static void qmgr_deliver_agent_failed(QMGR_ENTRY *entry)
 }
 
 /* qmgr_deliver_update - read the agent's answers */
-static void qmgr_deliver_update(int event, void *context)
+static void
+qmgr_deliver_update(int event, void *context)
 {
     QMGR_ENTRY *entry = context;
     QMGR_MESSAGE *message = entry->message;
@@ -137,7 +143,8 @@ static void qmgr_deliver_update(int event, void *context)
 }
 
 /* qmgr_deliver - start delivery of one selected entry */
-void qmgr_deliver(QMGR_ENTRY *entry)
+void
+qmgr_deliver(QMGR_ENTRY *entry)
 {
     QMGR_TRANSPORT *transport = entry->queue->transport;
 

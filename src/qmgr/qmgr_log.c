@@ -20,13 +20,15 @@
 #include "qmgr_log.h"
 
 /* qmgr_log_printable - a printable copy of untrusted text (caller frees) */
-static char *qmgr_log_printable(const char *text)
+static char *
+qmgr_log_printable(const char *text)
 {
     return printable(mystrdup(text ? text : ""), '?');
 }
 
 /* qmgr_log_active - "from=<>, size=, nrcpt= (queue active)" */
-void qmgr_log_active(const QMGR_MESSAGE *message)
+void
+qmgr_log_active(const QMGR_MESSAGE *message)
 {
     char *sender = qmgr_log_printable(message->sender);
 
@@ -37,8 +39,9 @@ void qmgr_log_active(const QMGR_MESSAGE *message)
 }
 
 /* qmgr_log_deferred - a recipient that qmgr itself deferred */
-void qmgr_log_deferred(const QMGR_MESSAGE *message, const QMGR_RCPT *rcpt,
-                       const char *dsn_status, const char *reason)
+void
+qmgr_log_deferred(const QMGR_MESSAGE *message, const QMGR_RCPT *rcpt, const char *dsn_status,
+                  const char *reason)
 {
     LOG_DELIVERY info;
     struct timeval now;
@@ -62,7 +65,8 @@ void qmgr_log_deferred(const QMGR_MESSAGE *message, const QMGR_RCPT *rcpt,
 }
 
 /* qmgr_log_expired - the message is returned to its sender */
-void qmgr_log_expired(const QMGR_MESSAGE *message)
+void
+qmgr_log_expired(const QMGR_MESSAGE *message)
 {
     char *sender = qmgr_log_printable(message->sender);
 
@@ -71,7 +75,8 @@ void qmgr_log_expired(const QMGR_MESSAGE *message)
 }
 
 /* qmgr_log_removed - the queue file is gone */
-void qmgr_log_removed(const QMGR_MESSAGE *message)
+void
+qmgr_log_removed(const QMGR_MESSAGE *message)
 {
     msg_info("%s: removed", message->queue_id);
 }

@@ -32,7 +32,8 @@ typedef struct QMGR_READ {
 } QMGR_READ;
 
 /* qmgr_message_alloc - create an empty message */
-QMGR_MESSAGE *qmgr_message_alloc(const char *queue_name, const char *id)
+QMGR_MESSAGE *
+qmgr_message_alloc(const char *queue_name, const char *id)
 {
     QMGR_MESSAGE *message = mycalloc(1, sizeof(*message));
 
@@ -43,7 +44,8 @@ QMGR_MESSAGE *qmgr_message_alloc(const char *queue_name, const char *id)
 }
 
 /* qmgr_message_free - release a message and close its queue file */
-void qmgr_message_free(QMGR_MESSAGE *message)
+void
+qmgr_message_free(QMGR_MESSAGE *message)
 {
     int i;
 
@@ -63,7 +65,8 @@ void qmgr_message_free(QMGR_MESSAGE *message)
 }
 
 /* qmgr_message_rcpt_defer - remember a recipient's temporary failure */
-void qmgr_message_rcpt_defer(QMGR_RCPT *rcpt, const char *dsn_status, const char *reason)
+void
+qmgr_message_rcpt_defer(QMGR_RCPT *rcpt, const char *dsn_status, const char *reason)
 {
     char *new_dsn = mystrdup(dsn_status ? dsn_status : "4.0.0");
     char *new_reason = mystrdup(reason ? reason : "delivery temporarily suspended");
@@ -76,7 +79,8 @@ void qmgr_message_rcpt_defer(QMGR_RCPT *rcpt, const char *dsn_status, const char
 }
 
 /* qmgr_message_count - count the recipients in one state */
-int qmgr_message_count(const QMGR_MESSAGE *message, int state)
+int
+qmgr_message_count(const QMGR_MESSAGE *message, int state)
 {
     int i;
     int count = 0;
@@ -88,8 +92,9 @@ int qmgr_message_count(const QMGR_MESSAGE *message, int state)
 }
 
 /* qmgr_message_add_rcpt - append one recipient read from the file */
-static int qmgr_message_add_rcpt(QMGR_MESSAGE *message, QMGR_READ *state, int type,
-                                 const char *addr, long offset, VSTRING *why)
+static int
+qmgr_message_add_rcpt(QMGR_MESSAGE *message, QMGR_READ *state, int type, const char *addr,
+                      long offset, VSTRING *why)
 {
     QMGR_RCPT *rcpt;
 
@@ -112,7 +117,8 @@ static int qmgr_message_add_rcpt(QMGR_MESSAGE *message, QMGR_READ *state, int ty
 }
 
 /* qmgr_message_numbers - parse up to `max' blank-separated non-negative longs */
-static int qmgr_message_numbers(const char *data, long *values, int max)
+static int
+qmgr_message_numbers(const char *data, long *values, int max)
 {
     char *copy = mystrdup(data);
     char *cp = copy;
@@ -131,7 +137,8 @@ static int qmgr_message_numbers(const char *data, long *values, int max)
 }
 
 /* qmgr_message_parse_size - SIZE: content length, data offset, count, flags */
-static int qmgr_message_parse_size(QMGR_MESSAGE *message, const char *data, VSTRING *why)
+static int
+qmgr_message_parse_size(QMGR_MESSAGE *message, const char *data, VSTRING *why)
 {
     long values[4];
 
@@ -145,7 +152,8 @@ static int qmgr_message_parse_size(QMGR_MESSAGE *message, const char *data, VSTR
 }
 
 /* qmgr_message_parse_time - TIME: seconds [microseconds] */
-static int qmgr_message_parse_time(QMGR_MESSAGE *message, const char *data, VSTRING *why)
+static int
+qmgr_message_parse_time(QMGR_MESSAGE *message, const char *data, VSTRING *why)
 {
     long values[2] = {0, 0};
     int count = qmgr_message_numbers(data, values, 2);
@@ -160,11 +168,13 @@ static int qmgr_message_parse_time(QMGR_MESSAGE *message, const char *data, VSTR
 }
 
 /* qmgr_message_header_rec - handle a SIZE, TIME or FROM record once each */
-static int qmgr_message_header_rec(QMGR_MESSAGE *message, QMGR_READ *state, int type,
-                                   const char *data, VSTRING *why)
+static int
+qmgr_message_header_rec(QMGR_MESSAGE *message, QMGR_READ *state, int type, const char *data,
+                        VSTRING *why)
 {
-    int *seen = type == REC_TYPE_SIZE ? &state->have_size
-                : type == REC_TYPE_TIME ? &state->have_time : &state->have_from;
+    int *seen = type == REC_TYPE_SIZE   ? &state->have_size
+                : type == REC_TYPE_TIME ? &state->have_time
+                                        : &state->have_from;
 
     if (*seen) {
         vstring_sprintf(why, "duplicate %s record", rec_type_name(type));
@@ -181,8 +191,9 @@ static int qmgr_message_header_rec(QMGR_MESSAGE *message, QMGR_READ *state, int 
 }
 
 /* qmgr_message_rcpt_rec - handle ORCP, RCPT and DONE in either segment */
-static int qmgr_message_rcpt_rec(QMGR_MESSAGE *message, QMGR_READ *state, int type,
-                                 const char *data, long offset, VSTRING *why)
+static int
+qmgr_message_rcpt_rec(QMGR_MESSAGE *message, QMGR_READ *state, int type, const char *data,
+                      long offset, VSTRING *why)
 {
     if (type == REC_TYPE_ORCP) {
         if (state->orcp) {
@@ -196,7 +207,8 @@ static int qmgr_message_rcpt_rec(QMGR_MESSAGE *message, QMGR_READ *state, int ty
 }
 
 /* qmgr_message_get - read one record; turn end of file into an error */
-static int qmgr_message_get(VSTREAM *fp, VSTRING *buf, long *offset, VSTRING *why)
+static int
+qmgr_message_get(VSTREAM *fp, VSTRING *buf, long *offset, VSTRING *why)
 {
     int type;
 
@@ -210,8 +222,9 @@ static int qmgr_message_get(VSTREAM *fp, VSTRING *buf, long *offset, VSTRING *wh
 }
 
 /* qmgr_message_envelope - read the envelope segment; return the XTRA offset */
-static long qmgr_message_envelope(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *buf,
-                                  QMGR_READ *state, VSTRING *why)
+static long
+qmgr_message_envelope(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *buf, QMGR_READ *state,
+                      VSTRING *why)
 {
     long offset;
     long xtra;
@@ -258,8 +271,9 @@ static long qmgr_message_envelope(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *b
 }
 
 /* qmgr_message_extracted - read the segment that XTRA starts, up to END */
-static int qmgr_message_extracted(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *buf,
-                                  QMGR_READ *state, long xtra, VSTRING *why)
+static int
+qmgr_message_extracted(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *buf, QMGR_READ *state,
+                       long xtra, VSTRING *why)
 {
     long offset;
     int type;
@@ -290,8 +304,8 @@ static int qmgr_message_extracted(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *b
 }
 
 /* qmgr_message_check - final consistency checks after reading */
-static int qmgr_message_check(const QMGR_MESSAGE *message, const QMGR_READ *state,
-                              VSTRING *why)
+static int
+qmgr_message_check(const QMGR_MESSAGE *message, const QMGR_READ *state, VSTRING *why)
 {
     if (!state->have_time || !state->have_from) {
         vstring_sprintf(why, "missing %s record", state->have_time ? "sender" : "time");
@@ -309,7 +323,8 @@ static int qmgr_message_check(const QMGR_MESSAGE *message, const QMGR_READ *stat
 }
 
 /* qmgr_message_read - read a queue file's envelope into the message */
-int qmgr_message_read(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *why)
+int
+qmgr_message_read(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *why)
 {
     VSTRING *buf = vstring_alloc(100);
     QMGR_READ state;
@@ -318,8 +333,8 @@ int qmgr_message_read(QMGR_MESSAGE *message, VSTREAM *fp, VSTRING *why)
 
     memset(&state, 0, sizeof(state));
     vstring_reset(why);
-    if ((xtra = qmgr_message_envelope(message, fp, buf, &state, why)) >= 0
-        && qmgr_message_extracted(message, fp, buf, &state, xtra, why) == 0)
+    if ((xtra = qmgr_message_envelope(message, fp, buf, &state, why)) >= 0 &&
+        qmgr_message_extracted(message, fp, buf, &state, xtra, why) == 0)
         ret = qmgr_message_check(message, &state, why);
     myfree(state.orcp);
     vstring_free(buf);

@@ -61,8 +61,8 @@ typedef struct QMGR_MESSAGE {
     int rcpt_count;
     int rcpt_alloc;
     QMGR_RCPT *rcpt;
-    int refcount;     /* delivery entries holding recipients */
-    int flags;        /* QMGR_MSG_FLAG_* */
+    int refcount; /* delivery entries holding recipients */
+    int flags;    /* QMGR_MSG_FLAG_* */
 } QMGR_MESSAGE;
 
 /* Longest envelope record that qmgr accepts. */

@@ -30,8 +30,8 @@ static HTABLE *qmgr_transport_table;
 static int qmgr_busy_total;
 
 /* qmgr_transport_create - make a transport with explicit limits */
-QMGR_TRANSPORT *qmgr_transport_create(const char *name, int dest_limit, int rcpt_limit,
-                                      int proc_limit)
+QMGR_TRANSPORT *
+qmgr_transport_create(const char *name, int dest_limit, int rcpt_limit, int proc_limit)
 {
     QMGR_TRANSPORT *transport = mycalloc(1, sizeof(*transport));
 
@@ -54,13 +54,15 @@ QMGR_TRANSPORT *qmgr_transport_create(const char *name, int dest_limit, int rcpt
 }
 
 /* qmgr_transport_find - find an existing transport */
-QMGR_TRANSPORT *qmgr_transport_find(const char *name)
+QMGR_TRANSPORT *
+qmgr_transport_find(const char *name)
 {
     return qmgr_transport_table ? htable_find(qmgr_transport_table, name) : 0;
 }
 
 /* qmgr_transport_param - TRANSPORT_SUFFIX from main.cf, or the default */
-static int qmgr_transport_param(const char *transport, const char *suffix, int def)
+static int
+qmgr_transport_param(const char *transport, const char *suffix, int def)
 {
     char *name = concatenate(transport, suffix, (char *)0);
     const char *raw = mail_conf_lookup(name);
@@ -81,7 +83,8 @@ static int qmgr_transport_param(const char *transport, const char *suffix, int d
 }
 
 /* qmgr_transport_lookup - find a transport, or create it from main.cf */
-QMGR_TRANSPORT *qmgr_transport_lookup(const char *name)
+QMGR_TRANSPORT *
+qmgr_transport_lookup(const char *name)
 {
     QMGR_TRANSPORT *transport;
     int dest_limit;
@@ -102,7 +105,8 @@ QMGR_TRANSPORT *qmgr_transport_lookup(const char *name)
 }
 
 /* qmgr_transport_endpoint_ok - does private/NAME exist? */
-int qmgr_transport_endpoint_ok(const char *name)
+int
+qmgr_transport_endpoint_ok(const char *name)
 {
     char *path;
     struct stat st;
@@ -117,7 +121,8 @@ int qmgr_transport_endpoint_ok(const char *name)
 }
 
 /* qmgr_transport_forget_dead - revive every dead transport */
-void qmgr_transport_forget_dead(void)
+void
+qmgr_transport_forget_dead(void)
 {
     QMGR_TRANSPORT *transport;
 
@@ -126,7 +131,8 @@ void qmgr_transport_forget_dead(void)
 }
 
 /* qmgr_transport_free_all - free all transports (their queues are empty) */
-void qmgr_transport_free_all(void)
+void
+qmgr_transport_free_all(void)
 {
     QMGR_TRANSPORT *transport;
     QMGR_TRANSPORT *next;
@@ -146,8 +152,9 @@ void qmgr_transport_free_all(void)
 }
 
 /* qmgr_queue_key - destination name: the recipient or the next hop */
-const char *qmgr_queue_key(VSTRING *key, const QMGR_TRANSPORT *transport,
-                           const char *nexthop, const char *address)
+const char *
+qmgr_queue_key(VSTRING *key, const QMGR_TRANSPORT *transport, const char *nexthop,
+               const char *address)
 {
     vstring_strcpy(key, transport->recipient_limit == 1 ? address : nexthop);
     lowercase(STR(key));
@@ -155,8 +162,8 @@ const char *qmgr_queue_key(VSTRING *key, const QMGR_TRANSPORT *transport,
 }
 
 /* qmgr_queue_create - add an empty destination queue to a transport */
-static QMGR_QUEUE *qmgr_queue_create(QMGR_TRANSPORT *transport, const char *name,
-                                     const char *nexthop)
+static QMGR_QUEUE *
+qmgr_queue_create(QMGR_TRANSPORT *transport, const char *name, const char *nexthop)
 {
     QMGR_QUEUE *queue = mycalloc(1, sizeof(*queue));
 
@@ -173,7 +180,8 @@ static QMGR_QUEUE *qmgr_queue_create(QMGR_TRANSPORT *transport, const char *name
 }
 
 /* qmgr_queue_unlink - take a queue out of its transport's list */
-static void qmgr_queue_unlink(QMGR_QUEUE *queue)
+static void
+qmgr_queue_unlink(QMGR_QUEUE *queue)
 {
     QMGR_TRANSPORT *transport = queue->transport;
     QMGR_QUEUE **qp;
@@ -191,7 +199,8 @@ static void qmgr_queue_unlink(QMGR_QUEUE *queue)
 }
 
 /* qmgr_queue_free - remove an idle, empty queue */
-static void qmgr_queue_free(QMGR_QUEUE *queue)
+static void
+qmgr_queue_free(QMGR_QUEUE *queue)
 {
     if (queue->busy || queue->todo_head)
         msg_panic("qmgr_queue_free: queue %s is in use", queue->name);
@@ -203,7 +212,8 @@ static void qmgr_queue_free(QMGR_QUEUE *queue)
 }
 
 /* qmgr_entry_create - append a new entry for a message to a queue */
-static QMGR_ENTRY *qmgr_entry_create(QMGR_QUEUE *queue, QMGR_MESSAGE *message)
+static QMGR_ENTRY *
+qmgr_entry_create(QMGR_QUEUE *queue, QMGR_MESSAGE *message)
 {
     QMGR_ENTRY *entry = mycalloc(1, sizeof(*entry));
 
@@ -220,8 +230,8 @@ static QMGR_ENTRY *qmgr_entry_create(QMGR_QUEUE *queue, QMGR_MESSAGE *message)
 }
 
 /* qmgr_queue_add - batch one recipient on its destination queue */
-QMGR_ENTRY *qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message, int index,
-                           const char *nexthop)
+QMGR_ENTRY *
+qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message, int index, const char *nexthop)
 {
     VSTRING *key = vstring_alloc(100);
     QMGR_QUEUE *queue;
@@ -233,8 +243,7 @@ QMGR_ENTRY *qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message, int
     if ((queue = htable_find(transport->queue_table, STR(key))) == 0)
         queue = qmgr_queue_create(transport, STR(key), nexthop);
     entry = queue->todo_tail;
-    if (entry == 0 || entry->message != message
-        || entry->rcpt_count >= transport->recipient_limit)
+    if (entry == 0 || entry->message != message || entry->rcpt_count >= transport->recipient_limit)
         entry = qmgr_entry_create(queue, message);
     entry->rcpt_index[entry->rcpt_count++] = index;
     message->rcpt[index].state = QMGR_RCPT_BUSY;
@@ -243,7 +252,8 @@ QMGR_ENTRY *qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message, int
 }
 
 /* qmgr_queue_take - move the first todo entry of a queue to busy */
-static QMGR_ENTRY *qmgr_queue_take(QMGR_QUEUE *queue)
+static QMGR_ENTRY *
+qmgr_queue_take(QMGR_QUEUE *queue)
 {
     QMGR_ENTRY *entry = queue->todo_head;
 
@@ -257,14 +267,15 @@ static QMGR_ENTRY *qmgr_queue_take(QMGR_QUEUE *queue)
 }
 
 /* qmgr_transport_rotate - move a transport to the end of the list */
-static void qmgr_transport_rotate(QMGR_TRANSPORT *transport)
+static void
+qmgr_transport_rotate(QMGR_TRANSPORT *transport)
 {
     QMGR_TRANSPORT **tp;
 
     if (transport == qmgr_transport_tail)
         return;
     for (tp = &qmgr_transport_head; *tp != transport; tp = &(*tp)->next)
-        /* void */ ;
+        /* void */;
     *tp = transport->next;
     transport->next = 0;
     qmgr_transport_tail->next = transport;
@@ -272,7 +283,8 @@ static void qmgr_transport_rotate(QMGR_TRANSPORT *transport)
 }
 
 /* qmgr_queue_select_from - next startable entry of one transport */
-static QMGR_ENTRY *qmgr_queue_select_from(QMGR_TRANSPORT *transport)
+static QMGR_ENTRY *
+qmgr_queue_select_from(QMGR_TRANSPORT *transport)
 {
     QMGR_QUEUE *queue;
 
@@ -290,7 +302,8 @@ static QMGR_ENTRY *qmgr_queue_select_from(QMGR_TRANSPORT *transport)
 }
 
 /* qmgr_queue_select - next entry that may start delivery now */
-QMGR_ENTRY *qmgr_queue_select(time_t now)
+QMGR_ENTRY *
+qmgr_queue_select(time_t now)
 {
     QMGR_TRANSPORT *transport;
     QMGR_ENTRY *entry;
@@ -309,7 +322,8 @@ QMGR_ENTRY *qmgr_queue_select(time_t now)
 }
 
 /* qmgr_transport_pop_todo - take any waiting entry of a transport */
-QMGR_ENTRY *qmgr_transport_pop_todo(QMGR_TRANSPORT *transport)
+QMGR_ENTRY *
+qmgr_transport_pop_todo(QMGR_TRANSPORT *transport)
 {
     QMGR_QUEUE *queue;
 
@@ -320,7 +334,8 @@ QMGR_ENTRY *qmgr_transport_pop_todo(QMGR_TRANSPORT *transport)
 }
 
 /* qmgr_entry_done - release a selected entry */
-void qmgr_entry_done(QMGR_ENTRY *entry)
+void
+qmgr_entry_done(QMGR_ENTRY *entry)
 {
     QMGR_QUEUE *queue = entry->queue;
 
@@ -337,7 +352,8 @@ void qmgr_entry_done(QMGR_ENTRY *entry)
 }
 
 /* qmgr_queue_busy_total - entries in flight over all transports */
-int qmgr_queue_busy_total(void)
+int
+qmgr_queue_busy_total(void)
 {
     return qmgr_busy_total;
 }

@@ -62,19 +62,19 @@ struct QMGR_TRANSPORT {
     int dest_concurrency_limit;
     int recipient_limit;
     int process_limit;
-    int busy;             /* entries in flight */
-    time_t dead_until;    /* agent unreachable: defer until then */
-    HTABLE *queue_table;  /* destination name -> QMGR_QUEUE */
+    int busy;               /* entries in flight */
+    time_t dead_until;      /* agent unreachable: defer until then */
+    HTABLE *queue_table;    /* destination name -> QMGR_QUEUE */
     QMGR_QUEUE *queue_head; /* round-robin order */
     QMGR_QUEUE *queue_tail;
     QMGR_TRANSPORT *next;
 };
 
 struct QMGR_QUEUE {
-    char *name;           /* destination: next hop or recipient */
-    char *nexthop;        /* what the agent is told */
+    char *name;    /* destination: next hop or recipient */
+    char *nexthop; /* what the agent is told */
     QMGR_TRANSPORT *transport;
-    int busy;             /* entries in flight */
+    int busy; /* entries in flight */
     QMGR_ENTRY *todo_head;
     QMGR_ENTRY *todo_tail;
     QMGR_QUEUE *next;
@@ -83,15 +83,15 @@ struct QMGR_QUEUE {
 struct QMGR_ENTRY {
     QMGR_MESSAGE *message;
     QMGR_QUEUE *queue;
-    int *rcpt_index;      /* indexes into message->rcpt */
+    int *rcpt_index; /* indexes into message->rcpt */
     int rcpt_count;
-    VSTREAM *agent;       /* in flight: the delivery agent */
+    VSTREAM *agent;           /* in flight: the delivery agent */
     DELIVER_REQUEST *request; /* in flight: what was sent */
     QMGR_ENTRY *next;
 };
 
-extern QMGR_TRANSPORT *qmgr_transport_create(const char *name, int dest_limit,
-                                             int rcpt_limit, int proc_limit);
+extern QMGR_TRANSPORT *qmgr_transport_create(const char *name, int dest_limit, int rcpt_limit,
+                                             int proc_limit);
 extern QMGR_TRANSPORT *qmgr_transport_lookup(const char *name);
 extern QMGR_TRANSPORT *qmgr_transport_find(const char *name);
 extern int qmgr_transport_endpoint_ok(const char *name);
@@ -101,8 +101,8 @@ extern QMGR_ENTRY *qmgr_transport_pop_todo(QMGR_TRANSPORT *transport);
 
 extern const char *qmgr_queue_key(VSTRING *key, const QMGR_TRANSPORT *transport,
                                   const char *nexthop, const char *address);
-extern QMGR_ENTRY *qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message,
-                                  int index, const char *nexthop);
+extern QMGR_ENTRY *qmgr_queue_add(QMGR_TRANSPORT *transport, QMGR_MESSAGE *message, int index,
+                                  const char *nexthop);
 extern QMGR_ENTRY *qmgr_queue_select(time_t now);
 extern void qmgr_entry_done(QMGR_ENTRY *entry);
 extern int qmgr_queue_busy_total(void);

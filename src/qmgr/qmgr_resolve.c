@@ -22,13 +22,15 @@
 #define QMGR_RESOLVE_DELIM ", \t\r\n"
 
 /* qmgr_resolve_unsupported - is a mydestination entry a table or file? */
-static int qmgr_resolve_unsupported(const char *entry)
+static int
+qmgr_resolve_unsupported(const char *entry)
 {
     return *entry == '/' || strchr(entry, ':') != 0;
 }
 
 /* qmgr_resolve_same_domain - compare domains, ignoring case and a final dot */
-static int qmgr_resolve_same_domain(const char *domain, size_t len, const char *name)
+static int
+qmgr_resolve_same_domain(const char *domain, size_t len, const char *name)
 {
     size_t name_len = strlen(name);
 
@@ -38,7 +40,8 @@ static int qmgr_resolve_same_domain(const char *domain, size_t len, const char *
 }
 
 /* qmgr_resolve_local_len - the local-domain test on a counted domain */
-static int qmgr_resolve_local_len(const char *domain, size_t len, const QMGR_RESOLVE_CONF *conf)
+static int
+qmgr_resolve_local_len(const char *domain, size_t len, const QMGR_RESOLVE_CONF *conf)
 {
     ARGV *list;
     ssize_t i;
@@ -48,8 +51,8 @@ static int qmgr_resolve_local_len(const char *domain, size_t len, const QMGR_RES
         return 1;
     if (qmgr_resolve_same_domain(domain, len, "localhost"))
         return 1;
-    if (conf->myhostname && *conf->myhostname
-        && qmgr_resolve_same_domain(domain, len, conf->myhostname))
+    if (conf->myhostname && *conf->myhostname &&
+        qmgr_resolve_same_domain(domain, len, conf->myhostname))
         return 1;
     if (conf->mydestination == 0)
         return 0;
@@ -62,7 +65,8 @@ static int qmgr_resolve_local_len(const char *domain, size_t len, const QMGR_RES
 }
 
 /* qmgr_resolve_local_domain - is this domain delivered locally? */
-int qmgr_resolve_local_domain(const char *domain, const QMGR_RESOLVE_CONF *conf)
+int
+qmgr_resolve_local_domain(const char *domain, const QMGR_RESOLVE_CONF *conf)
 {
     size_t len = strlen(domain);
 
@@ -72,8 +76,9 @@ int qmgr_resolve_local_domain(const char *domain, const QMGR_RESOLVE_CONF *conf)
 }
 
 /* qmgr_resolve_split - parse "transport[:nexthop]" */
-int qmgr_resolve_split(const char *spec, const char *default_nexthop,
-                       VSTRING *transport, VSTRING *nexthop)
+int
+qmgr_resolve_split(const char *spec, const char *default_nexthop, VSTRING *transport,
+                   VSTRING *nexthop)
 {
     const char *colon = strchr(spec, ':');
 
@@ -88,8 +93,9 @@ int qmgr_resolve_split(const char *spec, const char *default_nexthop,
 }
 
 /* qmgr_resolve_addr - find transport and next hop for one recipient */
-int qmgr_resolve_addr(const char *addr, const QMGR_RESOLVE_CONF *conf,
-                      VSTRING *transport, VSTRING *nexthop)
+int
+qmgr_resolve_addr(const char *addr, const QMGR_RESOLVE_CONF *conf, VSTRING *transport,
+                  VSTRING *nexthop)
 {
     const char *at = strrchr(addr, '@');
     const char *domain = at ? at + 1 : "";
@@ -103,19 +109,19 @@ int qmgr_resolve_addr(const char *addr, const QMGR_RESOLVE_CONF *conf,
     local = qmgr_resolve_local_len(domain, len, conf);
     if (local) {
         ret = qmgr_resolve_split(conf->local_transport ? conf->local_transport : "",
-                                 conf->myhostname ? conf->myhostname : "",
-                                 transport, nexthop);
+                                 conf->myhostname ? conf->myhostname : "", transport, nexthop);
         return ret < 0 ? QMGR_RESOLVE_ERROR : QMGR_RESOLVE_LOCAL;
     }
     bare_domain = mystrndup(domain, len);
-    ret = qmgr_resolve_split(conf->default_transport ? conf->default_transport : "",
-                             bare_domain, transport, nexthop);
+    ret = qmgr_resolve_split(conf->default_transport ? conf->default_transport : "", bare_domain,
+                             transport, nexthop);
     myfree(bare_domain);
     return ret < 0 ? QMGR_RESOLVE_ERROR : QMGR_RESOLVE_REMOTE;
 }
 
 /* qmgr_resolve_check - report mydestination entries that never match */
-void qmgr_resolve_check(const QMGR_RESOLVE_CONF *conf)
+void
+qmgr_resolve_check(const QMGR_RESOLVE_CONF *conf)
 {
     ARGV *list;
     ssize_t i;

@@ -38,11 +38,11 @@ typedef struct QMGR_RESOLVE_CONF {
 #define QMGR_RESOLVE_LOCAL 1
 #define QMGR_RESOLVE_REMOTE 2
 
-extern int qmgr_resolve_addr(const char *addr, const QMGR_RESOLVE_CONF *conf,
-                             VSTRING *transport, VSTRING *nexthop);
+extern int qmgr_resolve_addr(const char *addr, const QMGR_RESOLVE_CONF *conf, VSTRING *transport,
+                             VSTRING *nexthop);
 extern int qmgr_resolve_local_domain(const char *domain, const QMGR_RESOLVE_CONF *conf);
-extern int qmgr_resolve_split(const char *spec, const char *default_nexthop,
-                              VSTRING *transport, VSTRING *nexthop);
+extern int qmgr_resolve_split(const char *spec, const char *default_nexthop, VSTRING *transport,
+                              VSTRING *nexthop);
 extern void qmgr_resolve_check(const QMGR_RESOLVE_CONF *conf);
 
 #endif

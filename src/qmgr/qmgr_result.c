@@ -26,9 +26,9 @@
 #define QMGR_ACTION_FAILED "failed"
 
 /* qmgr_result_recipient - fill a RECIPIENT for the bounce log */
-static void qmgr_result_recipient(RECIPIENT *out, QMGR_RCPT *rcpt, int status,
-                                  const char *dsn_status, const char *action,
-                                  const char *reason)
+static void
+qmgr_result_recipient(RECIPIENT *out, QMGR_RCPT *rcpt, int status, const char *dsn_status,
+                      const char *action, const char *reason)
 {
     memset(out, 0, sizeof(*out));
     out->orig_addr = rcpt->orig_addr;
@@ -41,21 +41,22 @@ static void qmgr_result_recipient(RECIPIENT *out, QMGR_RCPT *rcpt, int status,
 }
 
 /* qmgr_result_done - mark a recipient done on disk and in memory */
-void qmgr_result_done(QMGR_MESSAGE *message, int index)
+void
+qmgr_result_done(QMGR_MESSAGE *message, int index)
 {
     QMGR_RCPT *rcpt = message->rcpt + index;
 
-    if (message->fp == 0
-        || rec_put_type(message->fp, REC_TYPE_DONE, (off_t)rcpt->offset) < 0
-        || vstream_fflush(message->fp) == VSTREAM_EOF)
-        msg_warn("%s: cannot mark recipient <%s> done in queue file: %s",
-                 message->queue_id, rcpt->address, strerror(errno));
+    if (message->fp == 0 || rec_put_type(message->fp, REC_TYPE_DONE, (off_t)rcpt->offset) < 0 ||
+        vstream_fflush(message->fp) == VSTREAM_EOF)
+        msg_warn("%s: cannot mark recipient <%s> done in queue file: %s", message->queue_id,
+                 rcpt->address, strerror(errno));
     rcpt->state = QMGR_RCPT_DONE;
 }
 
 /* qmgr_result_defer - keep a recipient for the next attempt */
-void qmgr_result_defer(QMGR_MESSAGE *message, int index, const char *dsn_status,
-                       const char *reason, int log)
+void
+qmgr_result_defer(QMGR_MESSAGE *message, int index, const char *dsn_status, const char *reason,
+                  int log)
 {
     QMGR_RCPT *rcpt = message->rcpt + index;
     RECIPIENT entry;
@@ -64,8 +65,7 @@ void qmgr_result_defer(QMGR_MESSAGE *message, int index, const char *dsn_status,
         dsn_status = "4.0.0";
     if (reason == 0 || *reason == 0)
         reason = "delivery temporarily suspended";
-    qmgr_result_recipient(&entry, rcpt, MAIL_STAT_DEFER, dsn_status, QMGR_ACTION_DELAYED,
-                          reason);
+    qmgr_result_recipient(&entry, rcpt, MAIL_STAT_DEFER, dsn_status, QMGR_ACTION_DELAYED, reason);
     if (bounce_log_append(MAIL_QUEUE_DEFER, message->queue_id, &entry) < 0)
         msg_warn("%s: cannot update defer log for <%s>", message->queue_id, rcpt->address);
     if (log == QMGR_RESULT_LOG)
@@ -74,8 +74,8 @@ void qmgr_result_defer(QMGR_MESSAGE *message, int index, const char *dsn_status,
 }
 
 /* qmgr_result_bounce - log a permanent failure, then mark it done */
-void qmgr_result_bounce(QMGR_MESSAGE *message, int index, const char *dsn_status,
-                        const char *reason)
+void
+qmgr_result_bounce(QMGR_MESSAGE *message, int index, const char *dsn_status, const char *reason)
 {
     QMGR_RCPT *rcpt = message->rcpt + index;
     RECIPIENT entry;
@@ -84,13 +84,11 @@ void qmgr_result_bounce(QMGR_MESSAGE *message, int index, const char *dsn_status
         dsn_status = "5.0.0";
     if (reason == 0 || *reason == 0)
         reason = "delivery failed";
-    qmgr_result_recipient(&entry, rcpt, MAIL_STAT_BOUNCE, dsn_status, QMGR_ACTION_FAILED,
-                          reason);
+    qmgr_result_recipient(&entry, rcpt, MAIL_STAT_BOUNCE, dsn_status, QMGR_ACTION_FAILED, reason);
     if (bounce_log_append(MAIL_QUEUE_BOUNCE, message->queue_id, &entry) < 0) {
         msg_warn("%s: cannot update bounce log for <%s>; deferring", message->queue_id,
                  rcpt->address);
-        qmgr_result_defer(message, index, "4.3.0", "cannot update bounce log",
-                          QMGR_RESULT_LOG);
+        qmgr_result_defer(message, index, "4.3.0", "cannot update bounce log", QMGR_RESULT_LOG);
         return;
     }
     message->flags |= QMGR_MSG_FLAG_BOUNCED;
@@ -98,7 +96,8 @@ void qmgr_result_bounce(QMGR_MESSAGE *message, int index, const char *dsn_status
 }
 
 /* qmgr_result_agent - apply a delivery agent's answer for one recipient */
-void qmgr_result_agent(QMGR_MESSAGE *message, int index, const RECIPIENT *result)
+void
+qmgr_result_agent(QMGR_MESSAGE *message, int index, const RECIPIENT *result)
 {
     switch (result->status) {
     case MAIL_STAT_OK:
@@ -108,8 +107,7 @@ void qmgr_result_agent(QMGR_MESSAGE *message, int index, const RECIPIENT *result
         qmgr_result_bounce(message, index, result->dsn_status, result->reason);
         break;
     case MAIL_STAT_DEFER:
-        qmgr_result_defer(message, index, result->dsn_status, result->reason,
-                          QMGR_RESULT_NOLOG);
+        qmgr_result_defer(message, index, result->dsn_status, result->reason, QMGR_RESULT_NOLOG);
         break;
     default:
         msg_warn("%s: bad delivery status %d for <%s>", message->queue_id, result->status,

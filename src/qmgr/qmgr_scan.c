@@ -23,7 +23,8 @@
 #include "qmgr_scan.h"
 
 /* qmgr_scan_create - make an idle scanner */
-QMGR_SCAN *qmgr_scan_create(const char *queue)
+QMGR_SCAN *
+qmgr_scan_create(const char *queue)
 {
     QMGR_SCAN *scan = mycalloc(1, sizeof(*scan));
 
@@ -32,7 +33,8 @@ QMGR_SCAN *qmgr_scan_create(const char *queue)
 }
 
 /* qmgr_scan_free - release a scanner */
-void qmgr_scan_free(QMGR_SCAN *scan)
+void
+qmgr_scan_free(QMGR_SCAN *scan)
 {
     if (scan->names)
         argv_free(scan->names);
@@ -41,7 +43,8 @@ void qmgr_scan_free(QMGR_SCAN *scan)
 }
 
 /* qmgr_scan_select - is this directory entry a message to take now? */
-int qmgr_scan_select(const char *name, time_t mtime, time_t now, int flags)
+int
+qmgr_scan_select(const char *name, time_t mtime, time_t now, int flags)
 {
     if (!mail_queue_id_ok(name))
         return 0;
@@ -49,13 +52,15 @@ int qmgr_scan_select(const char *name, time_t mtime, time_t now, int flags)
 }
 
 /* qmgr_scan_compare - qsort helper: order names as strings */
-static int qmgr_scan_compare(const void *a, const void *b)
+static int
+qmgr_scan_compare(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* qmgr_scan_list - read and sort the directory; NULL on error */
-static ARGV *qmgr_scan_list(const char *queue)
+static ARGV *
+qmgr_scan_list(const char *queue)
 {
     DIR *dir;
     struct dirent *dp;
@@ -75,7 +80,8 @@ static ARGV *qmgr_scan_list(const char *queue)
 }
 
 /* qmgr_scan_start - begin a scan with the given flags */
-static void qmgr_scan_start(QMGR_SCAN *scan, int flags)
+static void
+qmgr_scan_start(QMGR_SCAN *scan, int flags)
 {
     if (scan->names)
         argv_free(scan->names);
@@ -83,13 +89,13 @@ static void qmgr_scan_start(QMGR_SCAN *scan, int flags)
     scan->next = 0;
     scan->flags = flags;
     if (msg_verbose)
-        msg_info("scan %s: %ld file(s)%s", scan->queue,
-                 scan->names ? (long)scan->names->argc : 0L,
+        msg_info("scan %s: %ld file(s)%s", scan->queue, scan->names ? (long)scan->names->argc : 0L,
                  (flags & QMGR_SCAN_ALL) ? ", ignoring time stamps" : "");
 }
 
 /* qmgr_scan_request - start a scan now, or after the current one */
-void qmgr_scan_request(QMGR_SCAN *scan, int flags)
+void
+qmgr_scan_request(QMGR_SCAN *scan, int flags)
 {
     if (scan->names == 0 && (flags & QMGR_SCAN_START)) {
         qmgr_scan_start(scan, flags | scan->next_flags);
@@ -100,13 +106,15 @@ void qmgr_scan_request(QMGR_SCAN *scan, int flags)
 }
 
 /* qmgr_scan_busy - is a scan in progress or pending? */
-int qmgr_scan_busy(const QMGR_SCAN *scan)
+int
+qmgr_scan_busy(const QMGR_SCAN *scan)
 {
     return scan->names != 0 || (scan->next_flags & QMGR_SCAN_START);
 }
 
 /* qmgr_scan_next - next eligible queue ID, or NULL when done */
-const char *qmgr_scan_next(QMGR_SCAN *scan, time_t now)
+const char *
+qmgr_scan_next(QMGR_SCAN *scan, time_t now)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat st;
@@ -125,9 +133,8 @@ const char *qmgr_scan_next(QMGR_SCAN *scan, time_t now)
             continue;
         }
         name = scan->names->argv[scan->next++];
-        if (stat(mail_queue_path(path, scan->queue, name), &st) < 0
-            || !S_ISREG(st.st_mode)
-            || !qmgr_scan_select(name, st.st_mtime, now, scan->flags))
+        if (stat(mail_queue_path(path, scan->queue, name), &st) < 0 || !S_ISREG(st.st_mode) ||
+            !qmgr_scan_select(name, st.st_mtime, now, scan->flags))
             name = 0;
     }
     vstring_free(path);

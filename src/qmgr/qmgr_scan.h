@@ -33,10 +33,10 @@
 
 typedef struct QMGR_SCAN {
     char *queue;
-    ARGV *names;     /* sorted listing of the current scan, or NULL */
-    ssize_t next;    /* index of the next name */
-    int flags;       /* flags of the current scan */
-    int next_flags;  /* pending rescan (QMGR_SCAN_START set) */
+    ARGV *names;    /* sorted listing of the current scan, or NULL */
+    ssize_t next;   /* index of the next name */
+    int flags;      /* flags of the current scan */
+    int next_flags; /* pending rescan (QMGR_SCAN_START set) */
 } QMGR_SCAN;
 
 extern QMGR_SCAN *qmgr_scan_create(const char *queue);

@@ -50,7 +50,8 @@
 #include "mail_server.h"
 
 /* showq_request - read the client's request; the format, or -1 */
-static int showq_request(VSTREAM *client)
+static int
+showq_request(VSTREAM *client)
 {
     VSTRING *request = vstring_alloc(10);
     VSTRING *format_name = vstring_alloc(10);
@@ -59,8 +60,8 @@ static int showq_request(VSTREAM *client)
     if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_REQ, request),
                   RECV_ATTR_STR(MAIL_ATTR_FORMAT, format_name), ATTR_TYPE_END) != 2) {
         msg_warn("%s: bad request", vstream_name(client));
-    } else if (strcmp(STR(request), SHOWQ_REQ_LIST) != 0
-               || (format = showq_format_code(STR(format_name))) < 0) {
+    } else if (strcmp(STR(request), SHOWQ_REQ_LIST) != 0 ||
+               (format = showq_format_code(STR(format_name))) < 0) {
         msg_warn("%s: unknown request \"%.100s\" format \"%.100s\"", vstream_name(client),
                  STR(request), STR(format_name));
         format = -1;
@@ -71,7 +72,8 @@ static int showq_request(VSTREAM *client)
 }
 
 /* showq_service - serve one connection from postqueue */
-static void showq_service(VSTREAM *client, const char *service, char **argv)
+static void
+showq_service(VSTREAM *client, const char *service, char **argv)
 {
     VSTRING *why;
     int format;
@@ -91,7 +93,8 @@ static void showq_service(VSTREAM *client, const char *service, char **argv)
 }
 
 /* main - hand the work to the single-connection server skeleton */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     single_server_main(argc, argv, showq_service, MAIL_SERVER_END);
 }

@@ -81,7 +81,8 @@ typedef struct PC_CONTEXT {
 #define PC_OUT vstream_out
 
 /* pc_is_header - does a text line start a header field ("Name:")? */
-static int pc_is_header(const char *line)
+static int
+pc_is_header(const char *line)
 {
     const char *cp = line;
 
@@ -95,21 +96,24 @@ static int pc_is_header(const char *line)
 }
 
 /* pc_prefix - the optional offset in front of a line */
-static void pc_prefix(PC_CONTEXT *pc)
+static void
+pc_prefix(PC_CONTEXT *pc)
 {
     if (pc->flags & PC_FLAG_OFFSET)
         vstream_fprintf(PC_OUT, "%9lu ", (unsigned long)pc->offset);
 }
 
 /* pc_marker - print a section marker */
-static void pc_marker(PC_CONTEXT *pc, const char *text)
+static void
+pc_marker(PC_CONTEXT *pc, const char *text)
 {
     pc_prefix(pc);
     vstream_fprintf(PC_OUT, "*** %s %s ***\n", text, vstream_name(pc->fp));
 }
 
 /* pc_time - print a record that holds a time in seconds */
-static void pc_time(int type, const char *data)
+static void
+pc_time(int type, const char *data)
 {
     long value;
     char *end;
@@ -125,15 +129,16 @@ static void pc_time(int type, const char *data)
 }
 
 /* pc_text - print a NORM or CONT record */
-static void pc_text(PC_CONTEXT *pc, int type, VSTRING *buf)
+static void
+pc_text(PC_CONTEXT *pc, int type, VSTRING *buf)
 {
     if (type == REC_TYPE_CONT && pc->state == PC_STATE_ENV)
         vstream_fprintf(PC_OUT, "%s: ", rec_type_name(type));
     else if (msg_verbose)
         vstream_fprintf(PC_OUT, "%s: ", rec_type_name(type));
     vstream_fwrite(PC_OUT, STR(buf), LEN(buf));
-    if (type == REC_TYPE_NORM || pc->state == PC_STATE_ENV || msg_verbose
-        || (pc->flags & PC_FLAG_OFFSET)) {
+    if (type == REC_TYPE_NORM || pc->state == PC_STATE_ENV || msg_verbose ||
+        (pc->flags & PC_FLAG_OFFSET)) {
         vstream_putc('\n', PC_OUT);
         if (type == REC_TYPE_CONT)
             pc->prev_type = 0; /* this output line is finished */
@@ -141,7 +146,8 @@ static void pc_text(PC_CONTEXT *pc, int type, VSTRING *buf)
 }
 
 /* pc_print - print a record that has no effect on the state */
-static void pc_print(PC_CONTEXT *pc, int type, VSTRING *buf)
+static void
+pc_print(PC_CONTEXT *pc, int type, VSTRING *buf)
 {
     char *value;
 
@@ -170,18 +176,20 @@ static void pc_print(PC_CONTEXT *pc, int type, VSTRING *buf)
 }
 
 /* pc_text_state - switch from header to body at the first non-header line */
-static void pc_text_state(PC_CONTEXT *pc, int type, VSTRING *buf)
+static void
+pc_text_state(PC_CONTEXT *pc, int type, VSTRING *buf)
 {
     (void)type;
-    if (pc->state == PC_STATE_HEADER && pc->prev_type != REC_TYPE_CONT
-        && !pc_is_header(STR(buf)) && STR(buf)[0] != ' ' && STR(buf)[0] != '\t') {
+    if (pc->state == PC_STATE_HEADER && pc->prev_type != REC_TYPE_CONT && !pc_is_header(STR(buf)) &&
+        STR(buf)[0] != ' ' && STR(buf)[0] != '\t') {
         pc->state = PC_STATE_BODY;
         pc->do_print = (pc->flags & PC_FLAG_BODY);
     }
 }
 
 /* pc_structure - handle a record that moves between sections; 1 = stop */
-static int pc_structure(PC_CONTEXT *pc, int type)
+static int
+pc_structure(PC_CONTEXT *pc, int type)
 {
     switch (type) {
     case REC_TYPE_MESG:
@@ -212,7 +220,8 @@ static int pc_structure(PC_CONTEXT *pc, int type)
 }
 
 /* pc_plausible - does the input start like a queue file? */
-static int pc_plausible(VSTREAM *fp)
+static int
+pc_plausible(VSTREAM *fp)
 {
     int ch;
 
@@ -227,7 +236,8 @@ static int pc_plausible(VSTREAM *fp)
 }
 
 /* postcat - print one queue file */
-static void postcat(VSTREAM *fp, VSTRING *buf, int flags)
+static void
+postcat(VSTREAM *fp, VSTRING *buf, int flags)
 {
     PC_CONTEXT pc = {fp, flags, PC_STATE_ENV, flags & PC_FLAG_ENV, 0, 0};
     int type;
@@ -262,7 +272,8 @@ static void postcat(VSTREAM *fp, VSTRING *buf, int flags)
 }
 
 /* postcat_queue_file - find a queue file by ID and print it */
-static void postcat_queue_file(const char *id, VSTRING *buf, int flags)
+static void
+postcat_queue_file(const char *id, VSTRING *buf, int flags)
 {
     static const char *const queues[] = {MAIL_QUEUE_MAILDROP, MAIL_QUEUE_INCOMING,
                                          MAIL_QUEUE_ACTIVE,   MAIL_QUEUE_DEFERRED,
@@ -282,7 +293,8 @@ static void postcat_queue_file(const char *id, VSTRING *buf, int flags)
 }
 
 /* postcat_path - print a queue file named by its path */
-static void postcat_path(const char *path, VSTRING *buf, int flags)
+static void
+postcat_path(const char *path, VSTRING *buf, int flags)
 {
     VSTREAM *fp;
 
@@ -295,7 +307,8 @@ static void postcat_path(const char *path, VSTRING *buf, int flags)
 }
 
 /* main - parse the command line and print each file */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     VSTRING *buf = vstring_alloc(100);
     const char *config_dir = 0;
@@ -305,15 +318,31 @@ int main(int argc, char **argv)
     tool_init(argv[0]);
     while ((ch = getopt(argc, argv, "bc:dehoqv")) > 0) {
         switch (ch) {
-        case 'b': flags |= PC_FLAG_BODY; break;
-        case 'c': config_dir = optarg; break;
-        case 'd': break; /* Postfix's decimal record types: not useful here */
-        case 'e': flags |= PC_FLAG_ENV; break;
-        case 'h': flags |= PC_FLAG_HEADER; break;
-        case 'o': flags |= PC_FLAG_OFFSET; break;
-        case 'q': flags |= PC_FLAG_QUEUE; break;
-        case 'v': msg_verbose++; break;
-        default: tool_usage("[-behov] [-c config_dir] [-q queue_id ...] [file ...]");
+        case 'b':
+            flags |= PC_FLAG_BODY;
+            break;
+        case 'c':
+            config_dir = optarg;
+            break;
+        case 'd':
+            break; /* Postfix's decimal record types: not useful here */
+        case 'e':
+            flags |= PC_FLAG_ENV;
+            break;
+        case 'h':
+            flags |= PC_FLAG_HEADER;
+            break;
+        case 'o':
+            flags |= PC_FLAG_OFFSET;
+            break;
+        case 'q':
+            flags |= PC_FLAG_QUEUE;
+            break;
+        case 'v':
+            msg_verbose++;
+            break;
+        default:
+            tool_usage("[-behov] [-c config_dir] [-q queue_id ...] [file ...]");
         }
     }
     if ((flags & PC_MASK_ALL) == 0)

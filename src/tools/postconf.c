@@ -52,11 +52,11 @@
 #include "mail_params.h"
 #include "master_conf.h"
 
-#define PC_FLAG_DEFAULT (1 << 0) /* -d */
-#define PC_FLAG_HIDE_NAME (1 << 1) /* -h */
+#define PC_FLAG_DEFAULT (1 << 0)    /* -d */
+#define PC_FLAG_HIDE_NAME (1 << 1)  /* -h */
 #define PC_FLAG_NONDEFAULT (1 << 2) /* -n */
-#define PC_FLAG_EXPAND (1 << 3) /* -x */
-#define PC_FLAG_FOLD (1 << 4) /* -f */
+#define PC_FLAG_EXPAND (1 << 3)     /* -x */
+#define PC_FLAG_FOLD (1 << 4)       /* -f */
 
 #define PC_MODE_SHOW 0
 #define PC_MODE_EDIT 1
@@ -66,14 +66,16 @@
 #define PC_LINE_WIDTH 80
 
 /* postconf_usage - complain about the command line and exit */
-static NORETURN postconf_usage(void)
+static NORETURN
+postconf_usage(void)
 {
     msg_fatal("usage: postconf [-dfhnx] [-c config_dir] [-o name=value] [-e name=value...] "
               "[-X name...] [-M [service[/type]...]] [name...]");
 }
 
 /* postconf_print - one "name = value" line */
-static void postconf_print(const char *name, const char *value, int flags)
+static void
+postconf_print(const char *name, const char *value, int flags)
 {
     char *expanded = NULL;
 
@@ -89,7 +91,8 @@ static void postconf_print(const char *name, const char *value, int flags)
 }
 
 /* postconf_show_one - print one known parameter as the flags say */
-static void postconf_show_one(const MAIL_CONF_ENT *ent, int flags)
+static void
+postconf_show_one(const MAIL_CONF_ENT *ent, int flags)
 {
     const char *value;
 
@@ -97,8 +100,8 @@ static void postconf_show_one(const MAIL_CONF_ENT *ent, int flags)
         postconf_print(ent->name, mail_conf_default(ent->name), flags);
         return;
     }
-    if ((value = mail_conf_lookup(ent->name)) == NULL
-        || ((flags & PC_FLAG_NONDEFAULT) && mail_conf_line(ent->name) <= 0)) {
+    if ((value = mail_conf_lookup(ent->name)) == NULL ||
+        ((flags & PC_FLAG_NONDEFAULT) && mail_conf_line(ent->name) <= 0)) {
         /* -n: only what main.cf itself sets, as Postfix shows. */
         if (flags & PC_FLAG_NONDEFAULT)
             return;
@@ -108,13 +111,14 @@ static void postconf_show_one(const MAIL_CONF_ENT *ent, int flags)
 }
 
 /* postconf_show - the default mode: print parameters */
-static void postconf_show(char **names, int flags)
+static void
+postconf_show(char **names, int flags)
 {
     const MAIL_CONF_ENT *table, *ent;
     ssize_t count, i;
 
     if (!(flags & PC_FLAG_DEFAULT))
-        (void) mail_conf_check_unused();
+        (void)mail_conf_check_unused();
     if (*names == NULL) {
         table = mail_conf_table(&count);
         for (i = 0; i < count; i++)
@@ -130,7 +134,8 @@ static void postconf_show(char **names, int flags)
 }
 
 /* postconf_edit_args - "name=value" arguments into a table name -> value */
-static HTABLE *postconf_edit_args(char **args, int mode)
+static HTABLE *
+postconf_edit_args(char **args, int mode)
 {
     HTABLE *edits = htable_create(10);
     char *copy, *name, *value;
@@ -152,7 +157,8 @@ static HTABLE *postconf_edit_args(char **args, int mode)
 }
 
 /* postconf_line_name - the parameter a logical start line sets */
-static char *postconf_line_name(const char *line)
+static char *
+postconf_line_name(const char *line)
 {
     size_t len = strcspn(line, "= \t\r\n");
 
@@ -160,7 +166,8 @@ static char *postconf_line_name(const char *line)
 }
 
 /* postconf_edit_copy - copy main.cf, replacing or dropping edited settings */
-static void postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE *done)
+static void
+postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE *done)
 {
     VSTRING *line = vstring_alloc(200);
     HTABLE_INFO *hit;
@@ -177,7 +184,7 @@ static void postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE 
             vstream_fputs(text, out);
             continue;
         }
-        if (isspace((unsigned char) *text)) {
+        if (isspace((unsigned char)*text)) {
             if (!skipping)
                 vstream_fputs(text, out);
             continue;
@@ -185,7 +192,7 @@ static void postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE 
         name = postconf_line_name(text);
         if ((skipping = ((hit = htable_locate(edits, name)) != NULL)) != 0) {
             if (hit->value && htable_locate(done, name) == NULL)
-                vstream_fprintf(out, "%s = %s\n", name, (char *) hit->value);
+                vstream_fprintf(out, "%s = %s\n", name, (char *)hit->value);
             if (htable_locate(done, name) == NULL)
                 htable_enter(done, name, NULL);
         } else {
@@ -197,22 +204,24 @@ static void postconf_edit_copy(VSTREAM *in, VSTREAM *out, HTABLE *edits, HTABLE 
 }
 
 /* postconf_edit_append - add settings that main.cf did not have yet */
-static void postconf_edit_append(VSTREAM *out, HTABLE *edits, HTABLE *done)
+static void
+postconf_edit_append(VSTREAM *out, HTABLE *edits, HTABLE *done)
 {
     HTABLE_INFO **list = htable_list(edits);
     HTABLE_INFO **ip;
 
     for (ip = list; *ip; ip++)
         if ((*ip)->value && htable_locate(done, (*ip)->key) == NULL)
-            vstream_fprintf(out, "%s = %s\n", (*ip)->key, (char *) (*ip)->value);
+            vstream_fprintf(out, "%s = %s\n", (*ip)->key, (char *)(*ip)->value);
     myfree(list);
 }
 
 /* postconf_edit - -e and -X: rewrite main.cf through a temporary file */
-static void postconf_edit(char **args, int mode)
+static void
+postconf_edit(char **args, int mode)
 {
     const char *path = mail_conf_path();
-    char *tmp = concatenate(path, ".tmp", (char *) NULL);
+    char *tmp = concatenate(path, ".tmp", (char *)NULL);
     HTABLE *edits = postconf_edit_args(args, mode);
     HTABLE *done = htable_create(10);
     VSTREAM *in, *out;
@@ -225,7 +234,7 @@ static void postconf_edit(char **args, int mode)
         perm = st.st_mode & 07777;
     if ((out = vstream_fopen(tmp, O_WRONLY | O_CREAT | O_TRUNC, perm)) == NULL)
         msg_fatal("open %s: %m", tmp);
-    (void) fchmod(vstream_fileno(out), perm);
+    (void)fchmod(vstream_fileno(out), perm);
     postconf_edit_copy(in, out, edits, done);
     if (in && vstream_ferror(in))
         msg_fatal("read %s: %m", path);
@@ -235,16 +244,17 @@ static void postconf_edit(char **args, int mode)
         msg_fatal("write %s: %m", tmp);
     if (rename(tmp, path) < 0)
         msg_fatal("rename %s to %s: %m", tmp, path);
-    (void) fsync_parent_dir(path);
+    (void)fsync_parent_dir(path);
     if (in)
-        (void) vstream_fclose(in);
+        (void)vstream_fclose(in);
     htable_free(edits, myfree);
     htable_free(done, NULL);
     myfree(tmp);
 }
 
 /* postconf_column - pad buf with blanks up to a column (at least one blank) */
-static void postconf_column(VSTRING *buf, ssize_t column)
+static void
+postconf_column(VSTRING *buf, ssize_t column)
 {
     if (LEN(buf) > 0)
         vstring_addch(buf, ' ');
@@ -253,7 +263,8 @@ static void postconf_column(VSTRING *buf, ssize_t column)
 }
 
 /* postconf_arg_text - an argument as master.cf would need it written */
-static void postconf_arg_text(VSTRING *buf, const char *arg)
+static void
+postconf_arg_text(VSTRING *buf, const char *arg)
 {
     if (*arg == 0 || strpbrk(arg, " \t") != NULL)
         vstring_sprintf(buf, "{%s}", arg);
@@ -262,7 +273,8 @@ static void postconf_arg_text(VSTRING *buf, const char *arg)
 }
 
 /* postconf_master_args - append the arguments, folding when asked */
-static void postconf_master_args(VSTRING *line, ssize_t *line_start, ARGV *args, int fold)
+static void
+postconf_master_args(VSTRING *line, ssize_t *line_start, ARGV *args, int fold)
 {
     VSTRING *word = vstring_alloc(100);
     VSTRING *arg = vstring_alloc(100);
@@ -287,7 +299,8 @@ static void postconf_master_args(VSTRING *line, ssize_t *line_start, ARGV *args,
 }
 
 /* postconf_master_print - one entry in the normalised layout */
-static void postconf_master_print(const MASTER_ENT *ent, int flags)
+static void
+postconf_master_print(const MASTER_ENT *ent, int flags)
 {
     static const ssize_t columns[] = {0, 11, 17, 25, 33, 41, 49, 57};
     VSTRING *line = vstring_alloc(100);
@@ -306,10 +319,11 @@ static void postconf_master_print(const MASTER_ENT *ent, int flags)
 }
 
 /* postconf_master_match - does an entry match "service" or "service/type" */
-static int postconf_master_match(const MASTER_ENT *ent, const char *request)
+static int
+postconf_master_match(const MASTER_ENT *ent, const char *request)
 {
     const char *slash = strchr(request, '/');
-    size_t len = slash ? (size_t) (slash - request) : strlen(request);
+    size_t len = slash ? (size_t)(slash - request) : strlen(request);
 
     if (strlen(ent->service) != len || strncmp(ent->service, request, len) != 0)
         return (0);
@@ -317,7 +331,8 @@ static int postconf_master_match(const MASTER_ENT *ent, const char *request)
 }
 
 /* postconf_master - -M: print master.cf entries */
-static void postconf_master(char **requests, int flags)
+static void
+postconf_master(char **requests, int flags)
 {
     VSTRING *path = vstring_alloc(100);
     MASTER_CONF *conf;
@@ -344,7 +359,8 @@ static void postconf_master(char **requests, int flags)
 }
 
 /* postconf_has_assignment - true when some argument contains '=' */
-static int postconf_has_assignment(char **args)
+static int
+postconf_has_assignment(char **args)
 {
     for (; *args; args++)
         if (strchr(*args, '=') != NULL)
@@ -353,7 +369,8 @@ static int postconf_has_assignment(char **args)
 }
 
 /* postconf_load - read main.cf and apply -o overrides */
-static void postconf_load(ARGV *overrides)
+static void
+postconf_load(ARGV *overrides)
 {
     char *copy, *value;
     ssize_t i;
@@ -369,7 +386,8 @@ static void postconf_load(ARGV *overrides)
 }
 
 /* postconf_run - dispatch on the mode */
-static void postconf_run(int mode, int flags, char **args, ARGV *overrides)
+static void
+postconf_run(int mode, int flags, char **args, ARGV *overrides)
 {
     if (mode == PC_MODE_SHOW && postconf_has_assignment(args))
         mode = PC_MODE_EDIT;
@@ -392,7 +410,8 @@ static void postconf_run(int mode, int flags, char **args, ARGV *overrides)
 }
 
 /* main - parse options, then show or edit */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     ARGV *overrides = argv_alloc(4);
     int mode = PC_MODE_SHOW;
@@ -403,18 +422,41 @@ int main(int argc, char **argv)
     msg_stderr_init();
     while ((ch = getopt(argc, argv, "c:defhMno:vxX")) != -1) {
         switch (ch) {
-        case 'c': mail_conf_set_dir(optarg); break;
-        case 'd': flags |= PC_FLAG_DEFAULT; break;
-        case 'e': mode = PC_MODE_EDIT; break;
-        case 'f': flags |= PC_FLAG_FOLD; break;
-        case 'h': flags |= PC_FLAG_HIDE_NAME; break;
-        case 'M': mode = PC_MODE_MASTER; break;
-        case 'n': flags |= PC_FLAG_NONDEFAULT; break;
-        case 'o': argv_add(overrides, optarg, (char *) NULL); break;
-        case 'v': msg_verbose++; break;
-        case 'x': flags |= PC_FLAG_EXPAND; break;
-        case 'X': mode = PC_MODE_REMOVE; break;
-        default: postconf_usage();
+        case 'c':
+            mail_conf_set_dir(optarg);
+            break;
+        case 'd':
+            flags |= PC_FLAG_DEFAULT;
+            break;
+        case 'e':
+            mode = PC_MODE_EDIT;
+            break;
+        case 'f':
+            flags |= PC_FLAG_FOLD;
+            break;
+        case 'h':
+            flags |= PC_FLAG_HIDE_NAME;
+            break;
+        case 'M':
+            mode = PC_MODE_MASTER;
+            break;
+        case 'n':
+            flags |= PC_FLAG_NONDEFAULT;
+            break;
+        case 'o':
+            argv_add(overrides, optarg, (char *)NULL);
+            break;
+        case 'v':
+            msg_verbose++;
+            break;
+        case 'x':
+            flags |= PC_FLAG_EXPAND;
+            break;
+        case 'X':
+            mode = PC_MODE_REMOVE;
+            break;
+        default:
+            postconf_usage();
         }
     }
     postconf_run(mode, flags, argv + optind, overrides);

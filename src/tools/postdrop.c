@@ -89,7 +89,8 @@
 const char *__asan_default_options(void);
 
 /* __asan_default_options - ASan builds: no leak check when set-gid */
-const char *__asan_default_options(void)
+const char *
+__asan_default_options(void)
 {
     return (getauxval(AT_SECURE) ? "detect_leaks=0" : "");
 }

@@ -230,7 +230,7 @@ static void
 postern_remove_stale(const char *queue, int min_age)
 {
     VSTRING *path = vstring_alloc(100);
-    char *queue_path = concatenate(var_queue_directory, "/", queue, (char *) 0);
+    char *queue_path = concatenate(var_queue_directory, "/", queue, (char *)0);
     struct dirent *dp;
     struct stat st;
     size_t len;
@@ -247,8 +247,8 @@ postern_remove_stale(const char *queue, int min_age)
         if (len < 5 || strcmp(dp->d_name + len - 4, ".tmp") != 0)
             continue;
         vstring_sprintf(path, "%s/%s/%s", var_queue_directory, queue, dp->d_name);
-        if (lstat(STR(path), &st) < 0 || !S_ISREG(st.st_mode)
-            || time((time_t *) 0) - st.st_mtime < min_age)
+        if (lstat(STR(path), &st) < 0 || !S_ISREG(st.st_mode) ||
+            time((time_t *)0) - st.st_mtime < min_age)
             continue;
         if (unlink(STR(path)) == 0)
             msg_info("removed stale temporary file %s", STR(path));

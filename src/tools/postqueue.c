@@ -75,13 +75,15 @@ typedef enum { PQ_NONE, PQ_LIST, PQ_JSON, PQ_FLUSH, PQ_SCHEDULE } PQ_MODE;
 const char *__asan_default_options(void);
 
 /* __asan_default_options - ASan builds: no leak check when set-gid */
-const char *__asan_default_options(void)
+const char *
+__asan_default_options(void)
 {
     return (getauxval(AT_SECURE) ? "detect_leaks=0" : "");
 }
 
 /* pq_trigger - send wakeup requests to qmgr, fatal when it is down */
-static void pq_trigger(const char *requests)
+static void
+pq_trigger(const char *requests)
 {
     const char *cp;
 
@@ -91,15 +93,16 @@ static void pq_trigger(const char *requests)
 }
 
 /* pq_showq_copy - ask showq for a listing and copy it to stdout */
-static void pq_showq_copy(VSTREAM *showq, int format)
+static void
+pq_showq_copy(VSTREAM *showq, int format)
 {
     char buf[VSTREAM_BUFSIZE];
     ssize_t len;
 
     if (attr_print(showq, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_REQ, SHOWQ_REQ_LIST),
                    SEND_ATTR_STR(MAIL_ATTR_FORMAT, showq_format_name(format)),
-                   ATTR_TYPE_END) != 0
-        || vstream_fflush(showq) == VSTREAM_EOF)
+                   ATTR_TYPE_END) != 0 ||
+        vstream_fflush(showq) == VSTREAM_EOF)
         msg_fatal_status(PQ_EX_UNAVAILABLE, "send request to %s: %m", vstream_name(showq));
     while ((len = vstream_fread(showq, buf, sizeof(buf))) > 0)
         if (vstream_fwrite(vstream_out, buf, (size_t)len) != len)
@@ -111,7 +114,8 @@ static void pq_showq_copy(VSTREAM *showq, int format)
 }
 
 /* pq_may_read_queue - may this user read the queue directories? */
-static int pq_may_read_queue(void)
+static int
+pq_may_read_queue(void)
 {
     struct passwd *pw;
 
@@ -121,27 +125,30 @@ static int pq_may_read_queue(void)
 }
 
 /* pq_show - list the queue through showq; directly when it is down */
-static void pq_show(int format)
+static void
+pq_show(int format)
 {
     VSTRING *why;
     VSTREAM *showq;
     int connect_errno;
 
-    if ((showq = mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_SHOWQ,
-                                    MAIL_PROTO_SHOWQ)) != 0) {
+    if ((showq = mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_SHOWQ, MAIL_PROTO_SHOWQ)) !=
+        0) {
         pq_showq_copy(showq, format);
         return;
     }
     connect_errno = errno;
     if (!pq_may_read_queue()) {
         errno = connect_errno;
-        msg_fatal_status(PQ_EX_UNAVAILABLE, "Queue report unavailable - mail system is down"
-                         " (Connect to the %s %s service: %m)", var_mail_name,
-                         MAIL_SERVICE_SHOWQ);
+        msg_fatal_status(PQ_EX_UNAVAILABLE,
+                         "Queue report unavailable - mail system is down"
+                         " (Connect to the %s %s service: %m)",
+                         var_mail_name, MAIL_SERVICE_SHOWQ);
     }
     errno = connect_errno; /* getpwnam() may have changed it */
     msg_warn("Mail system is down -- accessing queue directly"
-             " (Connect to the %s %s service: %m)", var_mail_name, MAIL_SERVICE_SHOWQ);
+             " (Connect to the %s %s service: %m)",
+             var_mail_name, MAIL_SERVICE_SHOWQ);
     why = vstring_alloc(100);
     if (showq_format_list(vstream_out, format, why) < 0)
         msg_fatal("%s", STR(why));
@@ -149,7 +156,8 @@ static void pq_show(int format)
 }
 
 /* pq_schedule - make one deferred message due now and wake up qmgr */
-static void pq_schedule(const char *id)
+static void
+pq_schedule(const char *id)
 {
     static const char *const waiting[] = {MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, 0};
     static const char *const held[] = {MAIL_QUEUE_HOLD, 0};
@@ -173,23 +181,26 @@ static void pq_schedule(const char *id)
 }
 
 /* pq_config_check - set-gid: only allowed configuration directories; returns the one to use */
-static const char *pq_config_check(const char *config_dir)
+static const char *
+pq_config_check(const char *config_dir)
 {
     const char *env;
 
     if (config_dir == 0 && (env = getenv("MAIL_CONFIG")) != 0 && *env)
         config_dir = env;
     /* Otherwise a user's main.cf could name the log file, the queue, mail_owner. */
-    if (config_dir != 0 && getgid() != getegid() && getuid() != 0
-        && !tool_config_allowed(config_dir))
-        msg_fatal_status(EX_NOPERM, "uid=%ld: configuration directory %s is not listed in "
+    if (config_dir != 0 && getgid() != getegid() && getuid() != 0 &&
+        !tool_config_allowed(config_dir))
+        msg_fatal_status(EX_NOPERM,
+                         "uid=%ld: configuration directory %s is not listed in "
                          "alternate_config_directories of %s/main.cf",
                          (long)getuid(), config_dir, DEF_CONFIG_DIR);
     return config_dir;
 }
 
 /* pq_set_mode - only one of -p, -j, -f, -i */
-static PQ_MODE pq_set_mode(PQ_MODE old, PQ_MODE new)
+static PQ_MODE
+pq_set_mode(PQ_MODE old, PQ_MODE new)
 {
     if (old != PQ_NONE && old != new)
         tool_usage(PQ_USAGE);
@@ -197,7 +208,8 @@ static PQ_MODE pq_set_mode(PQ_MODE old, PQ_MODE new)
 }
 
 /* main - parse the command line and do one thing */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     const char *config_dir = 0;
     const char *id = 0;
@@ -211,25 +223,49 @@ int main(int argc, char **argv)
         mode = PQ_LIST;
     while ((ch = getopt(argc, argv, "c:fi:jps:v")) > 0) {
         switch (ch) {
-        case 'c': config_dir = optarg; break;
-        case 'f': mode = pq_set_mode(mode, PQ_FLUSH); break;
-        case 'i': mode = pq_set_mode(mode, PQ_SCHEDULE); id = optarg; break;
-        case 'j': mode = pq_set_mode(mode, PQ_JSON); break;
-        case 'p': mode = pq_set_mode(mode, PQ_LIST); break;
-        case 's': msg_fatal("-s %s: per-site flush is not supported; use -f", optarg);
-        case 'v': msg_verbose++; break;
-        default: tool_usage(PQ_USAGE);
+        case 'c':
+            config_dir = optarg;
+            break;
+        case 'f':
+            mode = pq_set_mode(mode, PQ_FLUSH);
+            break;
+        case 'i':
+            mode = pq_set_mode(mode, PQ_SCHEDULE);
+            id = optarg;
+            break;
+        case 'j':
+            mode = pq_set_mode(mode, PQ_JSON);
+            break;
+        case 'p':
+            mode = pq_set_mode(mode, PQ_LIST);
+            break;
+        case 's':
+            msg_fatal("-s %s: per-site flush is not supported; use -f", optarg);
+        case 'v':
+            msg_verbose++;
+            break;
+        default:
+            tool_usage(PQ_USAGE);
         }
     }
     if (optind != argc || mode == PQ_NONE)
         tool_usage(PQ_USAGE);
     tool_config(pq_config_check(config_dir));
     switch (mode) {
-    case PQ_LIST: pq_show(SHOWQ_FORMAT_TEXT); break;
-    case PQ_JSON: pq_show(SHOWQ_FORMAT_JSON); break;
-    case PQ_FLUSH: pq_trigger("FAD"); break;
-    case PQ_SCHEDULE: pq_schedule(id); break;
-    default: break;
+    case PQ_LIST:
+        pq_show(SHOWQ_FORMAT_TEXT);
+        break;
+    case PQ_JSON:
+        pq_show(SHOWQ_FORMAT_JSON);
+        break;
+    case PQ_FLUSH:
+        pq_trigger("FAD");
+        break;
+    case PQ_SCHEDULE:
+        pq_schedule(id);
+        break;
+    default:
+        break;
     }
     return vstream_fflush(vstream_out) == 0 ? 0 : 1;
 }

@@ -55,7 +55,8 @@
 #include "vstream.h"
 #include "vstring.h"
 
-#define PS_USAGE "[-v] [-c config_dir] [-d id|ALL|-] [-h id|ALL|-] [-H id|ALL|-] [-r id|ALL|-] [queue...]"
+#define PS_USAGE                                                                                   \
+    "[-v] [-c config_dir] [-d id|ALL|-] [-h id|ALL|-] [-H id|ALL|-] [-r id|ALL|-] [queue...]"
 
 typedef enum { PS_DELETE, PS_HOLD, PS_RELEASE, PS_REQUEUE, PS_OP_COUNT } PS_OP;
 
@@ -66,19 +67,26 @@ static const struct ps_op_info {
     const char *done;
     const char *total;
 } ps_ops[PS_OP_COUNT] = {
-    {'d', {MAIL_QUEUE_HOLD, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0},
-     "removed", "Deleted"},
-    {'h', {MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0}, "placed on hold",
+    {'d',
+     {MAIL_QUEUE_HOLD, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0},
+     "removed",
+     "Deleted"},
+    {'h',
+     {MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0},
+     "placed on hold",
      "Placed on hold"},
     {'H', {MAIL_QUEUE_HOLD, 0}, "released from hold", "Released from hold"},
-    {'r', {MAIL_QUEUE_HOLD, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0},
-     "requeued", "Requeued"},
+    {'r',
+     {MAIL_QUEUE_HOLD, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED, 0},
+     "requeued",
+     "Requeued"},
 };
 
 static const char *const ps_logs[] = {MAIL_QUEUE_DEFER, MAIL_QUEUE_BOUNCE, MAIL_QUEUE_TRACE, 0};
 
 /* ps_remove_logs - remove the per-message logs of a queue file */
-static void ps_remove_logs(const char *id)
+static void
+ps_remove_logs(const char *id)
 {
     const char *const *lp;
 
@@ -88,7 +96,8 @@ static void ps_remove_logs(const char *id)
 }
 
 /* ps_release - move from hold to deferred, due now */
-static int ps_release(const char *queue, const char *id)
+static int
+ps_release(const char *queue, const char *id)
 {
     if (mail_queue_rename(id, queue, MAIL_QUEUE_DEFERRED) < 0)
         return -1;
@@ -98,7 +107,8 @@ static int ps_release(const char *queue, const char *id)
 }
 
 /* ps_apply - do one operation on a message in a known queue */
-static int ps_apply(PS_OP op, const char *queue, const char *id)
+static int
+ps_apply(PS_OP op, const char *queue, const char *id)
 {
     int ret;
 
@@ -108,7 +118,8 @@ static int ps_apply(PS_OP op, const char *queue, const char *id)
         ret = mail_queue_remove(queue, id);
         break;
     case PS_HOLD:
-        ret = strcmp(queue, MAIL_QUEUE_HOLD) == 0 ? -2 : mail_queue_rename(id, queue, MAIL_QUEUE_HOLD);
+        ret = strcmp(queue, MAIL_QUEUE_HOLD) == 0 ? -2
+                                                  : mail_queue_rename(id, queue, MAIL_QUEUE_HOLD);
         break;
     case PS_RELEASE:
         ret = ps_release(queue, id);
@@ -127,7 +138,8 @@ static int ps_apply(PS_OP op, const char *queue, const char *id)
 }
 
 /* ps_one - an operation on one message, wherever it is */
-static int ps_one(PS_OP op, const char *const *queues, const char *id)
+static int
+ps_one(PS_OP op, const char *const *queues, const char *id)
 {
     const char *queue;
     char *copy;
@@ -144,7 +156,8 @@ static int ps_one(PS_OP op, const char *const *queues, const char *id)
 }
 
 /* ps_all - an operation on every message in the queues */
-static int ps_all(PS_OP op, const char *const *queues)
+static int
+ps_all(PS_OP op, const char *const *queues)
 {
     ARGV *ids;
     ssize_t i;
@@ -164,7 +177,8 @@ static int ps_all(PS_OP op, const char *const *queues)
 }
 
 /* ps_stdin - an operation on each queue ID read from stdin */
-static int ps_stdin(PS_OP op, const char *const *queues)
+static int
+ps_stdin(PS_OP op, const char *const *queues)
 {
     VSTRING *line = vstring_alloc(100);
     char *id;
@@ -180,7 +194,8 @@ static int ps_stdin(PS_OP op, const char *const *queues)
 }
 
 /* ps_run - run one operation for one argument */
-static int ps_run(PS_OP op, const char *const *queues, const char *arg)
+static int
+ps_run(PS_OP op, const char *const *queues, const char *arg)
 {
     if (strcmp(arg, "ALL") == 0)
         return ps_all(op, queues);
@@ -192,10 +207,11 @@ static int ps_run(PS_OP op, const char *const *queues, const char *arg)
 }
 
 /* ps_queue_args - validate queue arguments; NULL-terminated, or NULL */
-static const char **ps_queue_args(int argc, char **argv)
+static const char **
+ps_queue_args(int argc, char **argv)
 {
     static const char *const known[] = {MAIL_QUEUE_MAILDROP, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE,
-                                        MAIL_QUEUE_DEFERRED, MAIL_QUEUE_HOLD, 0};
+                                        MAIL_QUEUE_DEFERRED, MAIL_QUEUE_HOLD,     0};
     const char **queues;
     const char *const *kp;
     int i;
@@ -205,7 +221,7 @@ static const char **ps_queue_args(int argc, char **argv)
     queues = (const char **)mycalloc(argc + 1, sizeof(char *));
     for (i = 0; i < argc; i++) {
         for (kp = known; *kp && strcmp(*kp, argv[i]) != 0; kp++)
-            /* void */ ;
+            /* void */;
         if (*kp == 0)
             msg_fatal("invalid directory name: %s", argv[i]);
         queues[i] = *kp;
@@ -214,7 +230,8 @@ static const char **ps_queue_args(int argc, char **argv)
 }
 
 /* ps_op_of - the operation of a command-line option */
-static PS_OP ps_op_of(int option)
+static PS_OP
+ps_op_of(int option)
 {
     PS_OP op;
 
@@ -225,7 +242,8 @@ static PS_OP ps_op_of(int option)
 }
 
 /* ps_report - print the totals and wake up the daemons concerned */
-static void ps_report(const int *counts)
+static void
+ps_report(const int *counts)
 {
     PS_OP op;
 
@@ -239,7 +257,8 @@ static void ps_report(const int *counts)
 }
 
 /* main - parse the command line, then delete, hold, release, requeue */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     ARGV *args[PS_OP_COUNT];
     const char **queues;

@@ -326,7 +326,7 @@ sendmail_gecos(const struct passwd *pw)
             vstring_strcat(name, pw->pw_name);
             if (pw->pw_name[0])
                 STR(name)
-                [LEN(name) - strlen(pw->pw_name)] = (char)toupper((unsigned char)pw->pw_name[0]);
+            [LEN(name) - strlen(pw->pw_name)] = (char)toupper((unsigned char)pw->pw_name[0]);
         } else {
             vstring_addch(name, *cp);
         }

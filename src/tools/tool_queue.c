@@ -30,7 +30,8 @@
 static char tool_name[100];
 
 /* tool_stderr - the stderr channel in Postfix's command form */
-static void tool_stderr(int level, const char *text)
+static void
+tool_stderr(int level, const char *text)
 {
     vstream_fflush(vstream_out);
     vstream_fprintf(vstream_err, "%s: %s%s\n", tool_name, msg_level_prefix(level), text);
@@ -38,7 +39,8 @@ static void tool_stderr(int level, const char *text)
 }
 
 /* tool_init - name the program and send diagnostics to stderr */
-void tool_init(const char *name)
+void
+tool_init(const char *name)
 {
     const char *slash = strrchr(name, '/');
 
@@ -48,7 +50,8 @@ void tool_init(const char *name)
 }
 
 /* tool_config - load main.cf, start mail logging, go to the queue */
-void tool_config(const char *config_dir)
+void
+tool_config(const char *config_dir)
 {
     if (config_dir)
         mail_conf_set_dir(config_dir);
@@ -60,7 +63,8 @@ void tool_config(const char *config_dir)
 }
 
 /* tool_config_allowed - is dir the default or listed in the default alternate_config_directories */
-int tool_config_allowed(const char *dir)
+int
+tool_config_allowed(const char *dir)
 {
     char *saved;
     char *cp;
@@ -81,13 +85,15 @@ int tool_config_allowed(const char *dir)
 }
 
 /* tool_usage - explain the command line and exit */
-NORETURN tool_usage(const char *text)
+NORETURN
+tool_usage(const char *text)
 {
     msg_fatal("usage: %s %s", tool_name, text);
 }
 
 /* tool_message_queue - which of the queues holds this message? */
-const char *tool_message_queue(const char *id, const char *const *queues)
+const char *
+tool_message_queue(const char *id, const char *const *queues)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat st;

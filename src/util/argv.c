@@ -22,20 +22,22 @@
 #include "mymalloc.h"
 
 /* argv_alloc - create an empty array with room for len strings */
-ARGV *argv_alloc(ssize_t len)
+ARGV *
+argv_alloc(ssize_t len)
 {
-    ARGV *argvp = (ARGV *) mymalloc(sizeof(*argvp));
+    ARGV *argvp = (ARGV *)mymalloc(sizeof(*argvp));
 
     if (len < 1)
         len = 1;
     argvp->len = len;
     argvp->argc = 0;
-    argvp->argv = (char **) mycalloc((size_t) len + 1, sizeof(char *));
+    argvp->argv = (char **)mycalloc((size_t)len + 1, sizeof(char *));
     return (argvp);
 }
 
 /* argv_free - release the array and every string */
-void argv_free(ARGV *argvp)
+void
+argv_free(ARGV *argvp)
 {
     ssize_t i;
 
@@ -48,16 +50,18 @@ void argv_free(ARGV *argvp)
 }
 
 /* argv_grow - make room for one more string plus the terminator */
-static void argv_grow(ARGV *argvp)
+static void
+argv_grow(ARGV *argvp)
 {
     if (argvp->argc < argvp->len)
         return;
     argvp->len *= 2;
-    argvp->argv = (char **) myrealloc(argvp->argv, ((size_t) argvp->len + 1) * sizeof(char *));
+    argvp->argv = (char **)myrealloc(argvp->argv, ((size_t)argvp->len + 1) * sizeof(char *));
 }
 
 /* argv_store - append a string that is already owned by the array */
-static void argv_store(ARGV *argvp, char *str)
+static void
+argv_store(ARGV *argvp, char *str)
 {
     argv_grow(argvp);
     argvp->argv[argvp->argc++] = str;
@@ -65,7 +69,8 @@ static void argv_store(ARGV *argvp, char *str)
 }
 
 /* argv_add - append copies of a NULL-terminated list of strings */
-void argv_add(ARGV *argvp, ...)
+void
+argv_add(ARGV *argvp, ...)
 {
     va_list ap;
     const char *str;
@@ -77,20 +82,22 @@ void argv_add(ARGV *argvp, ...)
 }
 
 /* argv_addn - append a copy of at most len bytes of str */
-void argv_addn(ARGV *argvp, const char *str, ssize_t len)
+void
+argv_addn(ARGV *argvp, const char *str, ssize_t len)
 {
     if (len < 0)
-        msg_panic("argv_addn: bad length %ld", (long) len);
-    argv_store(argvp, mystrndup(str, (size_t) len));
+        msg_panic("argv_addn: bad length %ld", (long)len);
+    argv_store(argvp, mystrndup(str, (size_t)len));
 }
 
 /* argv_truncate - drop the strings from position len onwards */
-void argv_truncate(ARGV *argvp, ssize_t len)
+void
+argv_truncate(ARGV *argvp, ssize_t len)
 {
     ssize_t i;
 
     if (len < 0)
-        msg_panic("argv_truncate: bad length %ld", (long) len);
+        msg_panic("argv_truncate: bad length %ld", (long)len);
     for (i = len; i < argvp->argc; i++)
         myfree(argvp->argv[i]);
     if (len < argvp->argc) {
@@ -100,7 +107,8 @@ void argv_truncate(ARGV *argvp, ssize_t len)
 }
 
 /* argv_split_append - append the non-empty fields of str */
-ARGV *argv_split_append(ARGV *argvp, const char *str, const char *delim)
+ARGV *
+argv_split_append(ARGV *argvp, const char *str, const char *delim)
 {
     size_t len;
 
@@ -116,7 +124,8 @@ ARGV *argv_split_append(ARGV *argvp, const char *str, const char *delim)
 }
 
 /* argv_split - build an array from the non-empty fields of str */
-ARGV *argv_split(const char *str, const char *delim)
+ARGV *
+argv_split(const char *str, const char *delim)
 {
     return (argv_split_append(argv_alloc(1), str, delim));
 }

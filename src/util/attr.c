@@ -47,11 +47,12 @@
 
 /* Outcome of reading one NUL-terminated field. */
 #define ATTR_FIELD_OK 0
-#define ATTR_FIELD_EOF 1  /* clean end of input before the first byte */
-#define ATTR_FIELD_ERR 2  /* I/O error, truncation, or too long (warned) */
+#define ATTR_FIELD_EOF 1 /* clean end of input before the first byte */
+#define ATTR_FIELD_ERR 2 /* I/O error, truncation, or too long (warned) */
 
 /* attr_name_ok - does the name have the allowed shape? */
-static int attr_name_ok(const char *name)
+static int
+attr_name_ok(const char *name)
 {
     const char *cp;
 
@@ -64,7 +65,8 @@ static int attr_name_ok(const char *name)
 }
 
 /* attr_print_one - buffer one name/value pair */
-static int attr_print_one(VSTREAM *stream, const char *name, const char *value)
+static int
+attr_print_one(VSTREAM *stream, const char *name, const char *value)
 {
     size_t len = strlen(value);
 
@@ -81,7 +83,8 @@ static int attr_print_one(VSTREAM *stream, const char *name, const char *value)
 }
 
 /* attr_vprint - write an attribute list from a va_list */
-int attr_vprint(VSTREAM *stream, int flags, va_list ap)
+int
+attr_vprint(VSTREAM *stream, int flags, va_list ap)
 {
     int type;
     const char *name;
@@ -114,7 +117,8 @@ int attr_vprint(VSTREAM *stream, int flags, va_list ap)
 }
 
 /* attr_print - write an attribute list */
-int attr_print(VSTREAM *stream, int flags, ...)
+int
+attr_print(VSTREAM *stream, int flags, ...)
 {
     va_list ap;
     int ret;
@@ -126,20 +130,21 @@ int attr_print(VSTREAM *stream, int flags, ...)
 }
 
 /* attr_read_error - report why a field could not be read */
-static void attr_read_error(VSTREAM *stream, const char *what)
+static void
+attr_read_error(VSTREAM *stream, const char *what)
 {
     if (vstream_ftimeout(stream))
         msg_warn("%s: timeout while reading attribute %s", vstream_name(stream), what);
     else if (vstream_ferror(stream))
         msg_warn("%s: read error while reading attribute %s: %m", vstream_name(stream), what);
     else
-        msg_warn("%s: premature end of input while reading attribute %s",
-                 vstream_name(stream), what);
+        msg_warn("%s: premature end of input while reading attribute %s", vstream_name(stream),
+                 what);
 }
 
 /* attr_get_field - read one NUL-terminated field of at most maxlen bytes */
-static int attr_get_field(VSTREAM *stream, VSTRING *buf, ssize_t maxlen,
-                          const char *what, int first)
+static int
+attr_get_field(VSTREAM *stream, VSTRING *buf, ssize_t maxlen, const char *what, int first)
 {
     int ch;
 
@@ -152,8 +157,8 @@ static int attr_get_field(VSTREAM *stream, VSTRING *buf, ssize_t maxlen,
             return ATTR_FIELD_ERR;
         }
         if (LEN(buf) >= maxlen) {
-            msg_warn("%s: attribute %s exceeds the limit of %ld bytes",
-                     vstream_name(stream), what, (long)maxlen);
+            msg_warn("%s: attribute %s exceeds the limit of %ld bytes", vstream_name(stream), what,
+                     (long)maxlen);
             return ATTR_FIELD_ERR;
         }
         vstring_addch(buf, ch);
@@ -162,7 +167,8 @@ static int attr_get_field(VSTREAM *stream, VSTRING *buf, ssize_t maxlen,
 }
 
 /* attr_get_name - read an attribute name; an empty name ends the list */
-static int attr_get_name(VSTREAM *stream, VSTRING *name, int first)
+static int
+attr_get_name(VSTREAM *stream, VSTRING *name, int first)
 {
     int status;
 
@@ -176,13 +182,15 @@ static int attr_get_name(VSTREAM *stream, VSTRING *name, int first)
 }
 
 /* attr_get_value - read the value of the named attribute */
-static int attr_get_value(VSTREAM *stream, const char *name, VSTRING *value)
+static int
+attr_get_value(VSTREAM *stream, const char *name, VSTRING *value)
 {
     return attr_get_field(stream, value, ATTR_VALUE_MAX, name, 0) == ATTR_FIELD_OK ? 0 : -1;
 }
 
 /* attr_convert - store a received value in its destination */
-static int attr_convert(VSTREAM *stream, int type, const char *name, VSTRING *value, void *dest)
+static int
+attr_convert(VSTREAM *stream, int type, const char *name, VSTRING *value, void *dest)
 {
     long number;
 
@@ -190,11 +198,11 @@ static int attr_convert(VSTREAM *stream, int type, const char *name, VSTRING *va
         vstring_memcpy((VSTRING *)dest, STR(value), LEN(value));
         return 0;
     }
-    if (parse_long(STR(value), &number) < 0
-        || (type == ATTR_TYPE_INT && (number < INT_MIN || number > INT_MAX))) {
+    if (parse_long(STR(value), &number) < 0 ||
+        (type == ATTR_TYPE_INT && (number < INT_MIN || number > INT_MAX))) {
         printable(STR(value), '?');
-        msg_warn("%s: attribute %s: bad numerical value \"%.100s\"", vstream_name(stream),
-                 name, STR(value));
+        msg_warn("%s: attribute %s: bad numerical value \"%.100s\"", vstream_name(stream), name,
+                 STR(value));
         return -1;
     }
     if (type == ATTR_TYPE_INT)
@@ -205,7 +213,8 @@ static int attr_convert(VSTREAM *stream, int type, const char *name, VSTRING *va
 }
 
 /* attr_skip_rest - consume the rest of a list after the expected part */
-static int attr_skip_rest(VSTREAM *stream, int flags, VSTRING *name, VSTRING *value)
+static int
+attr_skip_rest(VSTREAM *stream, int flags, VSTRING *name, VSTRING *value)
 {
     for (;;) {
         if (attr_get_name(stream, name, 0) != ATTR_FIELD_OK)
@@ -223,8 +232,9 @@ static int attr_skip_rest(VSTREAM *stream, int flags, VSTRING *name, VSTRING *va
 }
 
 /* attr_scan_wanted - read until the wanted attribute arrives; 1 = end of list */
-static int attr_scan_wanted(VSTREAM *stream, int flags, const char *wanted, VSTRING *name,
-                            VSTRING *value, int first)
+static int
+attr_scan_wanted(VSTREAM *stream, int flags, const char *wanted, VSTRING *name, VSTRING *value,
+                 int first)
 {
     int status;
 
@@ -247,15 +257,16 @@ static int attr_scan_wanted(VSTREAM *stream, int flags, const char *wanted, VSTR
         if (strcmp(STR(name), wanted) == 0)
             return 0;
         if (flags & ATTR_FLAG_STRICT) {
-            msg_warn("%s: unexpected attribute %s (expected %s)", vstream_name(stream),
-                     STR(name), wanted);
+            msg_warn("%s: unexpected attribute %s (expected %s)", vstream_name(stream), STR(name),
+                     wanted);
             return -1;
         }
     }
 }
 
 /* attr_vscan - read an attribute list into the destinations of a va_list */
-int attr_vscan(VSTREAM *stream, int flags, va_list ap)
+int
+attr_vscan(VSTREAM *stream, int flags, va_list ap)
 {
     VSTRING *name = vstring_alloc(32);
     VSTRING *value = vstring_alloc(100);
@@ -288,7 +299,8 @@ int attr_vscan(VSTREAM *stream, int flags, va_list ap)
 }
 
 /* attr_scan - read an attribute list */
-int attr_scan(VSTREAM *stream, int flags, ...)
+int
+attr_scan(VSTREAM *stream, int flags, ...)
 {
     va_list ap;
     int ret;
@@ -300,7 +312,8 @@ int attr_scan(VSTREAM *stream, int flags, ...)
 }
 
 /* attr_scan_table_fill - read name/value pairs into a table until the end */
-static int attr_scan_table_fill(VSTREAM *stream, HTABLE *table, VSTRING *name, VSTRING *value)
+static int
+attr_scan_table_fill(VSTREAM *stream, HTABLE *table, VSTRING *name, VSTRING *value)
 {
     int status;
     int first = 1;
@@ -327,7 +340,8 @@ static int attr_scan_table_fill(VSTREAM *stream, HTABLE *table, VSTRING *name, V
 }
 
 /* attr_scan_table - read one whole list into a new hash table */
-HTABLE *attr_scan_table(VSTREAM *stream, int flags)
+HTABLE *
+attr_scan_table(VSTREAM *stream, int flags)
 {
     VSTRING *name = vstring_alloc(32);
     VSTRING *value = vstring_alloc(100);

@@ -24,33 +24,36 @@
 #include "mymalloc.h"
 
 /* htable_hash - string hash (FNV-1a), reduced to the table size */
-static size_t htable_hash(const char *key, ssize_t size)
+static size_t
+htable_hash(const char *key, ssize_t size)
 {
     size_t hash = 2166136261u;
     const unsigned char *cp;
 
-    for (cp = (const unsigned char *) key; *cp; cp++) {
+    for (cp = (const unsigned char *)key; *cp; cp++) {
         hash ^= *cp;
         hash *= 16777619u;
     }
-    return (hash % (size_t) size);
+    return (hash % (size_t)size);
 }
 
 /* htable_create - make an empty table */
-HTABLE *htable_create(ssize_t size)
+HTABLE *
+htable_create(ssize_t size)
 {
-    HTABLE *table = (HTABLE *) mymalloc(sizeof(*table));
+    HTABLE *table = (HTABLE *)mymalloc(sizeof(*table));
 
     if (size < 13)
         size = 13;
     table->size = size;
     table->used = 0;
-    table->data = (HTABLE_INFO **) mycalloc((size_t) size, sizeof(HTABLE_INFO *));
+    table->data = (HTABLE_INFO **)mycalloc((size_t)size, sizeof(HTABLE_INFO *));
     return (table);
 }
 
 /* htable_grow - double the bucket array and rehash every entry */
-static void htable_grow(HTABLE *table)
+static void
+htable_grow(HTABLE *table)
 {
     ssize_t old_size = table->size;
     HTABLE_INFO **old_data = table->data;
@@ -60,7 +63,7 @@ static void htable_grow(HTABLE *table)
     ssize_t i;
 
     table->size = 2 * old_size + 1;
-    table->data = (HTABLE_INFO **) mycalloc((size_t) table->size, sizeof(HTABLE_INFO *));
+    table->data = (HTABLE_INFO **)mycalloc((size_t)table->size, sizeof(HTABLE_INFO *));
     for (i = 0; i < old_size; i++) {
         for (ht = old_data[i]; ht != NULL; ht = next) {
             next = ht->next;
@@ -73,7 +76,8 @@ static void htable_grow(HTABLE *table)
 }
 
 /* htable_locate - find the entry for a key, or NULL */
-HTABLE_INFO *htable_locate(HTABLE *table, const char *key)
+HTABLE_INFO *
+htable_locate(HTABLE *table, const char *key)
 {
     HTABLE_INFO *ht;
 
@@ -84,7 +88,8 @@ HTABLE_INFO *htable_locate(HTABLE *table, const char *key)
 }
 
 /* htable_find - the value stored under a key, or NULL */
-void *htable_find(HTABLE *table, const char *key)
+void *
+htable_find(HTABLE *table, const char *key)
 {
     HTABLE_INFO *ht = htable_locate(table, key);
 
@@ -92,7 +97,8 @@ void *htable_find(HTABLE *table, const char *key)
 }
 
 /* htable_enter - add a new key; duplicate keys are a bug */
-HTABLE_INFO *htable_enter(HTABLE *table, const char *key, void *value)
+HTABLE_INFO *
+htable_enter(HTABLE *table, const char *key, void *value)
 {
     HTABLE_INFO *ht;
     size_t bucket;
@@ -101,7 +107,7 @@ HTABLE_INFO *htable_enter(HTABLE *table, const char *key, void *value)
         msg_panic("htable_enter: duplicate key \"%s\"", key);
     if (table->used >= table->size)
         htable_grow(table);
-    ht = (HTABLE_INFO *) mymalloc(sizeof(*ht));
+    ht = (HTABLE_INFO *)mymalloc(sizeof(*ht));
     ht->key = mystrdup(key);
     ht->value = value;
     bucket = htable_hash(key, table->size);
@@ -112,12 +118,14 @@ HTABLE_INFO *htable_enter(HTABLE *table, const char *key, void *value)
 }
 
 /* htable_delete - remove a key, if present, and free its value */
-void htable_delete(HTABLE *table, const char *key, HTABLE_FREE_FN free_fn)
+void
+htable_delete(HTABLE *table, const char *key, HTABLE_FREE_FN free_fn)
 {
     HTABLE_INFO **link;
     HTABLE_INFO *ht;
 
-    for (link = &table->data[htable_hash(key, table->size)]; (ht = *link) != NULL; link = &ht->next) {
+    for (link = &table->data[htable_hash(key, table->size)]; (ht = *link) != NULL;
+         link = &ht->next) {
         if (strcmp(ht->key, key) == 0) {
             *link = ht->next;
             if (free_fn != NULL)
@@ -131,7 +139,8 @@ void htable_delete(HTABLE *table, const char *key, HTABLE_FREE_FN free_fn)
 }
 
 /* htable_free - release the table, its keys, and (optionally) its values */
-void htable_free(HTABLE *table, HTABLE_FREE_FN free_fn)
+void
+htable_free(HTABLE *table, HTABLE_FREE_FN free_fn)
 {
     HTABLE_INFO *ht;
     HTABLE_INFO *next;
@@ -153,14 +162,15 @@ void htable_free(HTABLE *table, HTABLE_FREE_FN free_fn)
 }
 
 /* htable_list - NULL-terminated snapshot of all entries */
-HTABLE_INFO **htable_list(HTABLE *table)
+HTABLE_INFO **
+htable_list(HTABLE *table)
 {
     HTABLE_INFO **list;
     HTABLE_INFO *ht;
     ssize_t count = 0;
     ssize_t i;
 
-    list = (HTABLE_INFO **) mycalloc((size_t) table->used + 1, sizeof(*list));
+    list = (HTABLE_INFO **)mycalloc((size_t)table->used + 1, sizeof(*list));
     for (i = 0; i < table->size; i++)
         for (ht = table->data[i]; ht != NULL; ht = ht->next)
             list[count++] = ht;

@@ -39,7 +39,8 @@
 #include "vstring.h"
 
 /* lock_flock - take or release a flock(2) lock */
-static int lock_flock(int fd, int op, int nowait)
+static int
+lock_flock(int fd, int op, int nowait)
 {
     int how;
 
@@ -69,7 +70,8 @@ static int lock_flock(int fd, int op, int nowait)
 }
 
 /* lock_fcntl - take or release a POSIX record lock on the whole file */
-static int lock_fcntl(int fd, int op, int nowait)
+static int
+lock_fcntl(int fd, int op, int nowait)
 {
     struct flock lock;
 
@@ -102,7 +104,8 @@ static int lock_fcntl(int fd, int op, int nowait)
 }
 
 /* myflock - lock or unlock a whole file in the given style */
-int myflock(int fd, int style, int operation)
+int
+myflock(int fd, int style, int operation)
 {
     int nowait = (operation & MYFLOCK_OP_NOWAIT) != 0;
     int op = operation & ~MYFLOCK_OP_NOWAIT;
@@ -118,39 +121,41 @@ int myflock(int fd, int style, int operation)
 }
 
 /* dot_lock_try - one exclusive creation of the lock file */
-static int dot_lock_try(const char *lock_path)
+static int
+dot_lock_try(const char *lock_path)
 {
     int fd;
 
     if ((fd = open(lock_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
         return -1;
-    (void) close(fd);
+    (void)close(fd);
     return 0;
 }
 
 int dot_lock_stale_time = DOT_LOCK_STALE;
 
 /* dot_lock_is_stale - remove a lock file that is older than dot_lock_stale_time */
-static int dot_lock_is_stale(const char *lock_path)
+static int
+dot_lock_is_stale(const char *lock_path)
 {
     struct stat st;
 
     if (lstat(lock_path, &st) < 0)
         return errno == ENOENT; /* went away meanwhile: try again */
-    if (time((time_t *) 0) <= st.st_mtime + dot_lock_stale_time)
+    if (time((time_t *)0) <= st.st_mtime + dot_lock_stale_time)
         return 0;
     return unlink(lock_path) == 0 || errno == ENOENT;
 }
 
 /* dot_lock - create path.lock exclusively, removing a stale one */
-int dot_lock(const char *path, VSTRING *why)
+int
+dot_lock(const char *path, VSTRING *why)
 {
-    char *lock_path = concatenate(path, ".lock", (char *) 0);
+    char *lock_path = concatenate(path, ".lock", (char *)0);
     int status;
     int saved_errno;
 
-    if ((status = dot_lock_try(lock_path)) < 0 && errno == EEXIST
-        && dot_lock_is_stale(lock_path))
+    if ((status = dot_lock_try(lock_path)) < 0 && errno == EEXIST && dot_lock_is_stale(lock_path))
         status = dot_lock_try(lock_path);
     saved_errno = errno;
     if (status < 0 && why != 0) {
@@ -166,12 +171,13 @@ int dot_lock(const char *path, VSTRING *why)
 }
 
 /* dot_unlock - remove path.lock */
-void dot_unlock(const char *path)
+void
+dot_unlock(const char *path)
 {
-    char *lock_path = concatenate(path, ".lock", (char *) 0);
+    char *lock_path = concatenate(path, ".lock", (char *)0);
     int saved_errno = errno;
 
-    (void) unlink(lock_path);
+    (void)unlink(lock_path);
     myfree(lock_path);
     errno = saved_errno;
 }

@@ -40,9 +40,9 @@
 
 #include "msg.h"
 
-#define MSG_TEXT_MAX 10000	/* longer text is truncated */
-#define MSG_LINE_MAX (MSG_TEXT_MAX + 512)	/* room for the line decoration */
-#define MSG_MAX_CHANNELS 8	/* custom channels */
+#define MSG_TEXT_MAX 10000                /* longer text is truncated */
+#define MSG_LINE_MAX (MSG_TEXT_MAX + 512) /* room for the line decoration */
+#define MSG_MAX_CHANNELS 8                /* custom channels */
 #define MSG_NAME_MAX 256
 
 int msg_verbose = 0;
@@ -67,7 +67,8 @@ static char msg_text_buf[MSG_TEXT_MAX + 1];
 static char msg_line_buf[MSG_LINE_MAX];
 
 /* msg_level_prefix - the text a channel puts before a message */
-const char *msg_level_prefix(int level)
+const char *
+msg_level_prefix(int level)
 {
     static const char *const prefixes[] = {
         "", "warning: ", "error: ", "fatal: ", "panic: ",
@@ -79,7 +80,8 @@ const char *msg_level_prefix(int level)
 }
 
 /* msg_set_progname - set the name that channels print */
-void msg_set_progname(const char *name)
+void
+msg_set_progname(const char *name)
 {
     snprintf(msg_progname, sizeof(msg_progname), "%s", name ? name : "");
     if (msg_use_syslog) {
@@ -89,7 +91,8 @@ void msg_set_progname(const char *name)
 }
 
 /* msg_get_progname - the current program name, with a sensible default */
-const char *msg_get_progname(void)
+const char *
+msg_get_progname(void)
 {
     if (msg_progname[0] == 0)
         return (program_invocation_short_name ? program_invocation_short_name : "postern");
@@ -97,7 +100,8 @@ const char *msg_get_progname(void)
 }
 
 /* msg_output - add a custom output channel */
-void msg_output(MSG_OUTPUT_FN fn)
+void
+msg_output(MSG_OUTPUT_FN fn)
 {
     if (msg_channel_count >= MSG_MAX_CHANNELS)
         msg_panic("msg_output: too many output channels");
@@ -105,13 +109,15 @@ void msg_output(MSG_OUTPUT_FN fn)
 }
 
 /* msg_output_reset - remove all custom output channels */
-void msg_output_reset(void)
+void
+msg_output_reset(void)
 {
     msg_channel_count = 0;
 }
 
 /* msg_cleanup - set the hook that msg_fatal runs; returns the old one */
-MSG_CLEANUP_FN msg_cleanup(MSG_CLEANUP_FN fn)
+MSG_CLEANUP_FN
+msg_cleanup(MSG_CLEANUP_FN fn)
 {
     MSG_CLEANUP_FN old = msg_cleanup_fn;
 
@@ -120,13 +126,15 @@ MSG_CLEANUP_FN msg_cleanup(MSG_CLEANUP_FN fn)
 }
 
 /* msg_error_count - number of msg_error calls so far */
-int msg_error_count(void)
+int
+msg_error_count(void)
 {
     return (msg_errors);
 }
 
 /* msg_write_all - write a buffer to a descriptor, ignoring failure */
-static void msg_write_all(int fd, const char *buf, size_t len)
+static void
+msg_write_all(int fd, const char *buf, size_t len)
 {
     ssize_t count;
 
@@ -137,39 +145,44 @@ static void msg_write_all(int fd, const char *buf, size_t len)
         if (count <= 0)
             return;
         buf += count;
-        len -= (size_t) count;
+        len -= (size_t)count;
     }
 }
 
 /* msg_line_len - clamp an snprintf result to the buffer size */
-static size_t msg_line_len(int ret, size_t size)
+static size_t
+msg_line_len(int ret, size_t size)
 {
     if (ret < 0)
         return (0);
-    if ((size_t) ret >= size)
+    if ((size_t)ret >= size)
         return (size - 1);
-    return ((size_t) ret);
+    return ((size_t)ret);
 }
 
 /* msg_stderr_emit - write "progname: prefixtext\n" to descriptor 2 */
-static void msg_stderr_emit(int level, const char *text, char *buf, size_t size)
+static void
+msg_stderr_emit(int level, const char *text, char *buf, size_t size)
 {
     size_t len;
 
-    len = msg_line_len(snprintf(buf, size - 1, "%s: %s%s", msg_get_progname(),
-                                msg_level_prefix(level), text), size - 1);
+    len = msg_line_len(
+        snprintf(buf, size - 1, "%s: %s%s", msg_get_progname(), msg_level_prefix(level), text),
+        size - 1);
     buf[len++] = '\n';
     msg_write_all(2, buf, len);
 }
 
 /* msg_stderr_init - enable the stderr channel */
-void msg_stderr_init(void)
+void
+msg_stderr_init(void)
 {
     msg_use_stderr = 1;
 }
 
 /* msg_syslog_priority - map a level to a syslog priority */
-static int msg_syslog_priority(int level)
+static int
+msg_syslog_priority(int level)
 {
     switch (level) {
     case MSG_INFO:
@@ -184,7 +197,8 @@ static int msg_syslog_priority(int level)
 }
 
 /* msg_syslog_init - enable the syslog channel with the given facility */
-void msg_syslog_init(int facility)
+void
+msg_syslog_init(int facility)
 {
     msg_syslog_facility = facility;
     snprintf(msg_syslog_ident, sizeof(msg_syslog_ident), "%s", msg_get_progname());
@@ -193,7 +207,8 @@ void msg_syslog_init(int facility)
 }
 
 /* msg_logfile_init - enable appending to a shared log file */
-int msg_logfile_init(const char *path, const char *hostname)
+int
+msg_logfile_init(const char *path, const char *hostname)
 {
     int fd;
     char *dot;
@@ -201,7 +216,7 @@ int msg_logfile_init(const char *path, const char *hostname)
     if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0)
         return (-1);
     if (msg_logfile_fd >= 0)
-        (void) close(msg_logfile_fd);
+        (void)close(msg_logfile_fd);
     msg_logfile_fd = fd;
     if (hostname && *hostname) {
         snprintf(msg_hostname, sizeof(msg_hostname), "%s", hostname);
@@ -217,16 +232,18 @@ int msg_logfile_init(const char *path, const char *hostname)
 }
 
 /* msg_logfile_close - stop writing to the log file */
-void msg_logfile_close(void)
+void
+msg_logfile_close(void)
 {
     if (msg_logfile_fd >= 0) {
-        (void) close(msg_logfile_fd);
+        (void)close(msg_logfile_fd);
         msg_logfile_fd = -1;
     }
 }
 
 /* msg_syslog_close - disable the syslog channel */
-void msg_syslog_close(void)
+void
+msg_syslog_close(void)
 {
     if (msg_use_syslog) {
         closelog();
@@ -235,13 +252,13 @@ void msg_syslog_close(void)
 }
 
 /* msg_logfile_format - build one syslog-style line; returns its length */
-static size_t msg_logfile_format(char *buf, size_t size, int level, const char *text)
+static size_t
+msg_logfile_format(char *buf, size_t size, int level, const char *text)
 {
     static const char months[12][4] = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     };
-    time_t now = time((time_t *) 0);
+    time_t now = time((time_t *)0);
     struct tm tm;
     size_t len;
     size_t i;
@@ -249,10 +266,10 @@ static size_t msg_logfile_format(char *buf, size_t size, int level, const char *
     if (localtime_r(&now, &tm) == NULL)
         memset(&tm, 0, sizeof(tm));
     len = msg_line_len(snprintf(buf, size - 1, "%s %2d %02d:%02d:%02d %s %s[%ld]: %s%s",
-                                months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-                                tm.tm_min, tm.tm_sec, msg_hostname,
-                                msg_get_progname(), (long) getpid(),
-                                msg_level_prefix(level), text), size - 1);
+                                months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min,
+                                tm.tm_sec, msg_hostname, msg_get_progname(), (long)getpid(),
+                                msg_level_prefix(level), text),
+                       size - 1);
     /* One record per line, whatever the text contains. */
     for (i = 0; i < len; i++)
         if (buf[i] == '\n' || buf[i] == '\r')
@@ -262,7 +279,8 @@ static size_t msg_logfile_format(char *buf, size_t size, int level, const char *
 }
 
 /* msg_emit - send finished text to every enabled channel */
-static void msg_emit(int level, const char *text)
+static void
+msg_emit(int level, const char *text)
 {
     size_t len;
     int i;
@@ -280,7 +298,8 @@ static void msg_emit(int level, const char *text)
 }
 
 /* msg_vprintf - format and output text at a level (no counting, no exit) */
-void msg_vprintf(int level, const char *fmt, va_list ap)
+void
+msg_vprintf(int level, const char *fmt, va_list ap)
 {
     int saved_errno = errno;
     char nested_text[1024];
@@ -302,7 +321,8 @@ void msg_vprintf(int level, const char *fmt, va_list ap)
 }
 
 /* msg_info - informational message */
-void msg_info(const char *fmt, ...)
+void
+msg_info(const char *fmt, ...)
 {
     va_list ap;
 
@@ -312,7 +332,8 @@ void msg_info(const char *fmt, ...)
 }
 
 /* msg_warn - warning message */
-void msg_warn(const char *fmt, ...)
+void
+msg_warn(const char *fmt, ...)
 {
     va_list ap;
 
@@ -322,7 +343,8 @@ void msg_warn(const char *fmt, ...)
 }
 
 /* msg_error - counted error; too many of them become fatal */
-void msg_error(const char *fmt, ...)
+void
+msg_error(const char *fmt, ...)
 {
     va_list ap;
 
@@ -334,7 +356,8 @@ void msg_error(const char *fmt, ...)
 }
 
 /* msg_fatal_exit - run the cleanup hook once, then exit */
-static NORETURN msg_fatal_exit(int status)
+static NORETURN
+msg_fatal_exit(int status)
 {
     MSG_CLEANUP_FN fn;
 
@@ -349,7 +372,8 @@ static NORETURN msg_fatal_exit(int status)
 }
 
 /* msg_fatal - log and exit with status 1 */
-NORETURN msg_fatal(const char *fmt, ...)
+NORETURN
+msg_fatal(const char *fmt, ...)
 {
     va_list ap;
 
@@ -360,7 +384,8 @@ NORETURN msg_fatal(const char *fmt, ...)
 }
 
 /* msg_fatal_status - log and exit with the given status */
-NORETURN msg_fatal_status(int status, const char *fmt, ...)
+NORETURN
+msg_fatal_status(int status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -371,7 +396,8 @@ NORETURN msg_fatal_status(int status, const char *fmt, ...)
 }
 
 /* msg_panic - log and dump core */
-NORETURN msg_panic(const char *fmt, ...)
+NORETURN
+msg_panic(const char *fmt, ...)
 {
     va_list ap;
 

@@ -24,16 +24,18 @@
 #include "mymalloc.h"
 
 /* No object may be larger than pointer arithmetic can span. */
-#define MYMALLOC_MAX ((size_t) PTRDIFF_MAX)
+#define MYMALLOC_MAX ((size_t)PTRDIFF_MAX)
 
 /* mymalloc_fail - report exhaustion and terminate */
-static NORETURN mymalloc_fail(void)
+static NORETURN
+mymalloc_fail(void)
 {
     msg_fatal("out of memory");
 }
 
 /* mymalloc - allocate len bytes or die */
-void *mymalloc(size_t len)
+void *
+mymalloc(size_t len)
 {
     void *ptr;
 
@@ -45,7 +47,8 @@ void *mymalloc(size_t len)
 }
 
 /* mycalloc - allocate a zeroed array, refusing multiplication overflow */
-void *mycalloc(size_t count, size_t len)
+void *
+mycalloc(size_t count, size_t len)
 {
     void *ptr;
 
@@ -59,7 +62,8 @@ void *mycalloc(size_t count, size_t len)
 }
 
 /* myrealloc - resize a block (NULL ptr behaves like mymalloc) */
-void *myrealloc(void *ptr, size_t len)
+void *
+myrealloc(void *ptr, size_t len)
 {
     void *result;
 
@@ -71,13 +75,15 @@ void *myrealloc(void *ptr, size_t len)
 }
 
 /* myfree - release a block; NULL is ignored */
-void myfree(void *ptr)
+void
+myfree(void *ptr)
 {
     free(ptr);
 }
 
 /* mystrdup - copy a NUL-terminated string */
-char *mystrdup(const char *str)
+char *
+mystrdup(const char *str)
 {
     size_t len = strlen(str);
 
@@ -85,13 +91,14 @@ char *mystrdup(const char *str)
 }
 
 /* mystrndup - copy at most len bytes of a string, always terminated */
-char *mystrndup(const char *str, size_t len)
+char *
+mystrndup(const char *str, size_t len)
 {
     const char *end = memchr(str, 0, len);
     char *result;
 
     if (end != NULL)
-        len = (size_t) (end - str);
+        len = (size_t)(end - str);
     if (len == SIZE_MAX)
         mymalloc_fail();
     result = mymalloc(len + 1);
@@ -101,7 +108,8 @@ char *mystrndup(const char *str, size_t len)
 }
 
 /* mymemdup - copy len bytes of arbitrary data */
-void *mymemdup(const void *ptr, size_t len)
+void *
+mymemdup(const void *ptr, size_t len)
 {
     void *result = mymalloc(len);
 

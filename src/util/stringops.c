@@ -37,7 +37,8 @@
 #include "stringops.h"
 
 /* mystrtok - next token separated by any of delims */
-char *mystrtok(char **bufp, const char *delims)
+char *
+mystrtok(char **bufp, const char *delims)
 {
     char *start = *bufp + strspn(*bufp, delims);
     char *end;
@@ -54,7 +55,8 @@ char *mystrtok(char **bufp, const char *delims)
 }
 
 /* mystrtokq - next token, not splitting inside quotes or parentheses */
-char *mystrtokq(char **bufp, const char *delims)
+char *
+mystrtokq(char **bufp, const char *delims)
 {
     char *start = *bufp + strspn(*bufp, delims);
     char *cp;
@@ -88,7 +90,8 @@ char *mystrtokq(char **bufp, const char *delims)
 }
 
 /* split_at - cut at the first delim; return what follows, or NULL */
-char *split_at(char *str, int delim)
+char *
+split_at(char *str, int delim)
 {
     char *cp = strchr(str, delim);
 
@@ -99,7 +102,8 @@ char *split_at(char *str, int delim)
 }
 
 /* split_at_right - cut at the last delim; return what follows, or NULL */
-char *split_at_right(char *str, int delim)
+char *
+split_at_right(char *str, int delim)
 {
     char *cp = strrchr(str, delim);
 
@@ -110,57 +114,63 @@ char *split_at_right(char *str, int delim)
 }
 
 /* trimblanks - remove trailing white space in place */
-char *trimblanks(char *str)
+char *
+trimblanks(char *str)
 {
     size_t len = strlen(str);
 
-    while (len > 0 && isspace((unsigned char) str[len - 1]))
+    while (len > 0 && isspace((unsigned char)str[len - 1]))
         len--;
     str[len] = 0;
     return (str);
 }
 
 /* skipblanks - skip leading white space */
-char *skipblanks(const char *str)
+char *
+skipblanks(const char *str)
 {
-    while (*str && isspace((unsigned char) *str))
+    while (*str && isspace((unsigned char)*str))
         str++;
-    return ((char *) str);
+    return ((char *)str);
 }
 
 /* lowercase - map ASCII letters to lower case in place */
-char *lowercase(char *str)
+char *
+lowercase(char *str)
 {
     char *cp;
 
     for (cp = str; *cp; cp++)
-        *cp = (char) tolower((unsigned char) *cp);
+        *cp = (char)tolower((unsigned char)*cp);
     return (str);
 }
 
 /* uppercase - map ASCII letters to upper case in place */
-char *uppercase(char *str)
+char *
+uppercase(char *str)
 {
     char *cp;
 
     for (cp = str; *cp; cp++)
-        *cp = (char) toupper((unsigned char) *cp);
+        *cp = (char)toupper((unsigned char)*cp);
     return (str);
 }
 
 /* printable - replace non-printable bytes in place */
-char *printable(char *str, int replacement)
+char *
+printable(char *str, int replacement)
 {
     unsigned char *cp;
 
-    for (cp = (unsigned char *) str; *cp; cp++)
+    for (cp = (unsigned char *)str; *cp; cp++)
         if (*cp < 0x20 || *cp > 0x7e)
-            *cp = (unsigned char) replacement;
+            *cp = (unsigned char)replacement;
     return (str);
 }
 
 /* alldig - true for a non-empty string of decimal digits */
-int alldig(const char *str)
+int
+alldig(const char *str)
 {
     const char *cp;
 
@@ -173,20 +183,22 @@ int alldig(const char *str)
 }
 
 /* allascii - true for a non-empty string of 7-bit bytes */
-int allascii(const char *str)
+int
+allascii(const char *str)
 {
     const unsigned char *cp;
 
     if (*str == 0)
         return (0);
-    for (cp = (const unsigned char *) str; *cp; cp++)
+    for (cp = (const unsigned char *)str; *cp; cp++)
         if (*cp > 0x7f)
             return (0);
     return (1);
 }
 
 /* parse_long - strict decimal conversion */
-int parse_long(const char *str, long *result)
+int
+parse_long(const char *str, long *result)
 {
     const char *digits = str;
     char *end;
@@ -207,7 +219,8 @@ int parse_long(const char *str, long *result)
 }
 
 /* concatenate - join a NULL-terminated list of strings */
-char *concatenate(const char *first, ...)
+char *
+concatenate(const char *first, ...)
 {
     va_list ap;
     const char *str;
@@ -233,7 +246,8 @@ char *concatenate(const char *first, ...)
 }
 
 /* strcasecmp_prefix - 0 when str begins with prefix, ignoring case */
-int strcasecmp_prefix(const char *str, const char *prefix)
+int
+strcasecmp_prefix(const char *str, const char *prefix)
 {
     return (strncasecmp(str, prefix, strlen(prefix)));
 }

@@ -50,35 +50,47 @@
 #include "mymalloc.h"
 #include "vstream.h"
 
-#define VSTREAM_FLAG_ERR (1 << 0)	/* sticky error */
-#define VSTREAM_FLAG_EOF (1 << 1)	/* end of input seen */
-#define VSTREAM_FLAG_TIMEOUT (1 << 2)	/* a poll timed out */
-#define VSTREAM_FLAG_STATIC (1 << 3)	/* vstream_in/out/err: never freed */
-#define VSTREAM_FLAG_UNBUF (1 << 4)	/* flush after every write call */
+#define VSTREAM_FLAG_ERR (1 << 0)     /* sticky error */
+#define VSTREAM_FLAG_EOF (1 << 1)     /* end of input seen */
+#define VSTREAM_FLAG_TIMEOUT (1 << 2) /* a poll timed out */
+#define VSTREAM_FLAG_STATIC (1 << 3)  /* vstream_in/out/err: never freed */
+#define VSTREAM_FLAG_UNBUF (1 << 4)   /* flush after every write call */
 
 struct VSTREAM {
     int fd;
-    int open_flags;		/* O_RDONLY etc. as given, plus O_APPEND */
-    int flags;			/* VSTREAM_FLAG_* */
-    int seekable;		/* -1 unknown, 0 pipe/socket, 1 file */
-    int timeout;		/* seconds; <= 0 means none */
-    char *name;			/* owned copy, or NULL */
-    char namebuf[32];		/* "fd N" when there is no name */
-    off_t count;		/* bytes moved, for ftell on pipes */
-    unsigned char *rbuf;	/* read buffer */
-    size_t rpos;		/* next unread byte */
-    size_t rend;		/* end of valid read data */
-    unsigned char *wbuf;	/* write buffer */
-    size_t wlen;		/* pending output bytes */
+    int open_flags;      /* O_RDONLY etc. as given, plus O_APPEND */
+    int flags;           /* VSTREAM_FLAG_* */
+    int seekable;        /* -1 unknown, 0 pipe/socket, 1 file */
+    int timeout;         /* seconds; <= 0 means none */
+    char *name;          /* owned copy, or NULL */
+    char namebuf[32];    /* "fd N" when there is no name */
+    off_t count;         /* bytes moved, for ftell on pipes */
+    unsigned char *rbuf; /* read buffer */
+    size_t rpos;         /* next unread byte */
+    size_t rend;         /* end of valid read data */
+    unsigned char *wbuf; /* write buffer */
+    size_t wlen;         /* pending output bytes */
 };
 
 static struct VSTREAM vstream_std[3] = {
-    {.fd = 0, .open_flags = O_RDONLY, .flags = VSTREAM_FLAG_STATIC, .seekable = -1,
-     .name = NULL, .namebuf = "stdin"},
-    {.fd = 1, .open_flags = O_WRONLY, .flags = VSTREAM_FLAG_STATIC, .seekable = -1,
-     .name = NULL, .namebuf = "stdout"},
-    {.fd = 2, .open_flags = O_WRONLY, .flags = VSTREAM_FLAG_STATIC | VSTREAM_FLAG_UNBUF,
-     .seekable = -1, .name = NULL, .namebuf = "stderr"},
+    {.fd = 0,
+     .open_flags = O_RDONLY,
+     .flags = VSTREAM_FLAG_STATIC,
+     .seekable = -1,
+     .name = NULL,
+     .namebuf = "stdin"},
+    {.fd = 1,
+     .open_flags = O_WRONLY,
+     .flags = VSTREAM_FLAG_STATIC,
+     .seekable = -1,
+     .name = NULL,
+     .namebuf = "stdout"},
+    {.fd = 2,
+     .open_flags = O_WRONLY,
+     .flags = VSTREAM_FLAG_STATIC | VSTREAM_FLAG_UNBUF,
+     .seekable = -1,
+     .name = NULL,
+     .namebuf = "stderr"},
 };
 
 VSTREAM *vstream_in = &vstream_std[0];
@@ -90,33 +102,36 @@ static int vstream_atexit_done;
 #define VSTREAM_UNREAD(s) ((s)->rend - (s)->rpos)
 
 /* vstream_exit_flush - flush the standard output streams at exit */
-static void vstream_exit_flush(void)
+static void
+vstream_exit_flush(void)
 {
-    (void) vstream_fflush(vstream_out);
-    (void) vstream_fflush(vstream_err);
+    (void)vstream_fflush(vstream_out);
+    (void)vstream_fflush(vstream_err);
 }
 
 /* vstream_is_seekable - find out (once) whether the descriptor can seek */
-static int vstream_is_seekable(VSTREAM *stream)
+static int
+vstream_is_seekable(VSTREAM *stream)
 {
     if (stream->seekable < 0) {
         int saved_errno = errno;
 
-        stream->seekable = (lseek(stream->fd, (off_t) 0, SEEK_CUR) >= 0);
+        stream->seekable = (lseek(stream->fd, (off_t)0, SEEK_CUR) >= 0);
         errno = saved_errno;
     }
     return (stream->seekable);
 }
 
 /* vstream_fdopen - wrap an open descriptor */
-VSTREAM *vstream_fdopen(int fd, int flags)
+VSTREAM *
+vstream_fdopen(int fd, int flags)
 {
     VSTREAM *stream;
     int fl;
 
     if (fd < 0)
         msg_panic("vstream_fdopen: bad descriptor %d", fd);
-    stream = (VSTREAM *) mycalloc(1, sizeof(*stream));
+    stream = (VSTREAM *)mycalloc(1, sizeof(*stream));
     stream->fd = fd;
     stream->open_flags = flags;
     if ((fl = fcntl(fd, F_GETFL)) >= 0 && (fl & O_APPEND))
@@ -127,7 +142,8 @@ VSTREAM *vstream_fdopen(int fd, int flags)
 }
 
 /* vstream_fopen - open a file and wrap it */
-VSTREAM *vstream_fopen(const char *path, int flags, mode_t mode)
+VSTREAM *
+vstream_fopen(const char *path, int flags, mode_t mode)
 {
     VSTREAM *stream;
     int fd;
@@ -140,71 +156,82 @@ VSTREAM *vstream_fopen(const char *path, int flags, mode_t mode)
 }
 
 /* vstream_fileno - the underlying descriptor */
-int vstream_fileno(VSTREAM *stream)
+int
+vstream_fileno(VSTREAM *stream)
 {
     return (stream->fd);
 }
 
 /* vstream_set_timeout - bound every read and write (seconds; 0: none) */
-void vstream_set_timeout(VSTREAM *stream, int seconds)
+void
+vstream_set_timeout(VSTREAM *stream, int seconds)
 {
     stream->timeout = seconds;
 }
 
 /* vstream_timeout - the current timeout in seconds */
-int vstream_timeout(VSTREAM *stream)
+int
+vstream_timeout(VSTREAM *stream)
 {
     return (stream->timeout);
 }
 
 /* vstream_set_name - remember a name for diagnostics */
-void vstream_set_name(VSTREAM *stream, const char *name)
+void
+vstream_set_name(VSTREAM *stream, const char *name)
 {
     myfree(stream->name);
     stream->name = name ? mystrdup(name) : NULL;
 }
 
 /* vstream_name - the name for diagnostics */
-const char *vstream_name(VSTREAM *stream)
+const char *
+vstream_name(VSTREAM *stream)
 {
     return (stream->name ? stream->name : stream->namebuf);
 }
 
 /* vstream_ferror - true after any read or write error */
-int vstream_ferror(VSTREAM *stream)
+int
+vstream_ferror(VSTREAM *stream)
 {
     return ((stream->flags & VSTREAM_FLAG_ERR) != 0);
 }
 
 /* vstream_feof - true after end of input */
-int vstream_feof(VSTREAM *stream)
+int
+vstream_feof(VSTREAM *stream)
 {
     return ((stream->flags & VSTREAM_FLAG_EOF) != 0);
 }
 
 /* vstream_ftimeout - true after a read or write timed out */
-int vstream_ftimeout(VSTREAM *stream)
+int
+vstream_ftimeout(VSTREAM *stream)
 {
     return ((stream->flags & VSTREAM_FLAG_TIMEOUT) != 0);
 }
 
 /* vstream_clearerr - forget error, timeout and end-of-file state */
-void vstream_clearerr(VSTREAM *stream)
+void
+vstream_clearerr(VSTREAM *stream)
 {
     stream->flags &= ~(VSTREAM_FLAG_ERR | VSTREAM_FLAG_EOF | VSTREAM_FLAG_TIMEOUT);
 }
 
 /* vstream_now_ms - monotonic clock in milliseconds */
-static long long vstream_now_ms(void)
+static long long
+vstream_now_ms(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* vstream_wait - poll for readiness within the timeout; -1 on expiry */
-static int vstream_wait(VSTREAM *stream, short events)
+static int
+vstream_wait(VSTREAM *stream, short events)
 {
     struct pollfd pfd;
     long long deadline;
@@ -213,14 +240,14 @@ static int vstream_wait(VSTREAM *stream, short events)
 
     if (stream->timeout <= 0)
         return (0);
-    deadline = vstream_now_ms() + (long long) stream->timeout * 1000;
+    deadline = vstream_now_ms() + (long long)stream->timeout * 1000;
     pfd.fd = stream->fd;
     pfd.events = events;
     for (;;) {
         left = deadline - vstream_now_ms();
         if (left < 0)
             left = 0;
-        ret = poll(&pfd, 1, (int) left);
+        ret = poll(&pfd, 1, (int)left);
         if (ret > 0)
             return (0);
         if (ret < 0 && errno == EINTR)
@@ -236,7 +263,8 @@ static int vstream_wait(VSTREAM *stream, short events)
 }
 
 /* vstream_sys_read - one read(2) with timeout and retry; sets flags */
-static ssize_t vstream_sys_read(VSTREAM *stream, void *buf, size_t len)
+static ssize_t
+vstream_sys_read(VSTREAM *stream, void *buf, size_t len)
 {
     ssize_t n;
 
@@ -260,7 +288,8 @@ static ssize_t vstream_sys_read(VSTREAM *stream, void *buf, size_t len)
 }
 
 /* vstream_sys_write - write(2) everything, with timeout and retry */
-static int vstream_sys_write(VSTREAM *stream, const void *buf, size_t len)
+static int
+vstream_sys_write(VSTREAM *stream, const void *buf, size_t len)
 {
     const char *cp = buf;
     ssize_t n;
@@ -280,25 +309,27 @@ static int vstream_sys_write(VSTREAM *stream, const void *buf, size_t len)
             return (-1);
         }
         cp += n;
-        len -= (size_t) n;
+        len -= (size_t)n;
         stream->count += n;
     }
     return (0);
 }
 
 /* vstream_fflush - write out pending output; VSTREAM_EOF on any error */
-int vstream_fflush(VSTREAM *stream)
+int
+vstream_fflush(VSTREAM *stream)
 {
     if (stream->wlen > 0) {
         if (!(stream->flags & VSTREAM_FLAG_ERR))
-            (void) vstream_sys_write(stream, stream->wbuf, stream->wlen);
+            (void)vstream_sys_write(stream, stream->wbuf, stream->wlen);
         stream->wlen = 0;
     }
     return ((stream->flags & VSTREAM_FLAG_ERR) ? VSTREAM_EOF : 0);
 }
 
 /* vstream_fsync - flush, then make the data durable */
-int vstream_fsync(VSTREAM *stream)
+int
+vstream_fsync(VSTREAM *stream)
 {
     if (vstream_fflush(stream) == VSTREAM_EOF)
         return (VSTREAM_EOF);
@@ -310,7 +341,8 @@ int vstream_fsync(VSTREAM *stream)
 }
 
 /* vstream_fill - refill an empty read buffer; VSTREAM_EOF if nothing came */
-static int vstream_fill(VSTREAM *stream)
+static int
+vstream_fill(VSTREAM *stream)
 {
     ssize_t n;
 
@@ -320,16 +352,17 @@ static int vstream_fill(VSTREAM *stream)
     if (stream->wlen > 0 && vstream_fflush(stream) == VSTREAM_EOF)
         return (VSTREAM_EOF);
     if (stream->rbuf == NULL)
-        stream->rbuf = (unsigned char *) mymalloc(VSTREAM_BUFSIZE);
+        stream->rbuf = (unsigned char *)mymalloc(VSTREAM_BUFSIZE);
     stream->rpos = stream->rend = 0;
     if ((n = vstream_sys_read(stream, stream->rbuf, VSTREAM_BUFSIZE)) <= 0)
         return (VSTREAM_EOF);
-    stream->rend = (size_t) n;
+    stream->rend = (size_t)n;
     return (0);
 }
 
 /* vstream_prep_write - get ready to buffer output; -1 when in error */
-static int vstream_prep_write(VSTREAM *stream)
+static int
+vstream_prep_write(VSTREAM *stream)
 {
     size_t unread;
 
@@ -337,14 +370,14 @@ static int vstream_prep_write(VSTREAM *stream)
         return (-1);
     if ((unread = VSTREAM_UNREAD(stream)) > 0 && vstream_is_seekable(stream)) {
         /* Put the descriptor where the reader stood. */
-        if (lseek(stream->fd, -(off_t) unread, SEEK_CUR) < 0) {
+        if (lseek(stream->fd, -(off_t)unread, SEEK_CUR) < 0) {
             stream->flags |= VSTREAM_FLAG_ERR;
             return (-1);
         }
         stream->rpos = stream->rend = 0;
     }
     if (stream->wbuf == NULL)
-        stream->wbuf = (unsigned char *) mymalloc(VSTREAM_BUFSIZE);
+        stream->wbuf = (unsigned char *)mymalloc(VSTREAM_BUFSIZE);
     if ((stream->flags & VSTREAM_FLAG_STATIC) && !vstream_atexit_done) {
         vstream_atexit_done = 1;
         atexit(vstream_exit_flush);
@@ -353,15 +386,17 @@ static int vstream_prep_write(VSTREAM *stream)
 }
 
 /* vstream_write_done - common tail of the write calls */
-static int vstream_write_done(VSTREAM *stream, int result)
+static int
+vstream_write_done(VSTREAM *stream, int result)
 {
     if (stream->flags & VSTREAM_FLAG_UNBUF)
-        (void) vstream_fflush(stream);
+        (void)vstream_fflush(stream);
     return ((stream->flags & VSTREAM_FLAG_ERR) ? VSTREAM_EOF : result);
 }
 
 /* vstream_fwrite - write a block; len or VSTREAM_EOF */
-ssize_t vstream_fwrite(VSTREAM *stream, const void *buf, size_t len)
+ssize_t
+vstream_fwrite(VSTREAM *stream, const void *buf, size_t len)
 {
     if (vstream_prep_write(stream) < 0)
         return (VSTREAM_EOF);
@@ -371,34 +406,37 @@ ssize_t vstream_fwrite(VSTREAM *stream, const void *buf, size_t len)
         if (len >= VSTREAM_BUFSIZE) {
             if (vstream_sys_write(stream, buf, len) < 0)
                 return (VSTREAM_EOF);
-            return (vstream_write_done(stream, 0) == VSTREAM_EOF ? VSTREAM_EOF : (ssize_t) len);
+            return (vstream_write_done(stream, 0) == VSTREAM_EOF ? VSTREAM_EOF : (ssize_t)len);
         }
     }
     if (len > 0)
         memcpy(stream->wbuf + stream->wlen, buf, len);
     stream->wlen += len;
-    return (vstream_write_done(stream, 0) == VSTREAM_EOF ? VSTREAM_EOF : (ssize_t) len);
+    return (vstream_write_done(stream, 0) == VSTREAM_EOF ? VSTREAM_EOF : (ssize_t)len);
 }
 
 /* vstream_putc - write one byte; the byte or VSTREAM_EOF */
-int vstream_putc(int ch, VSTREAM *stream)
+int
+vstream_putc(int ch, VSTREAM *stream)
 {
     if (vstream_prep_write(stream) < 0)
         return (VSTREAM_EOF);
     if (stream->wlen >= VSTREAM_BUFSIZE && vstream_fflush(stream) == VSTREAM_EOF)
         return (VSTREAM_EOF);
-    stream->wbuf[stream->wlen++] = (unsigned char) ch;
-    return (vstream_write_done(stream, (unsigned char) ch));
+    stream->wbuf[stream->wlen++] = (unsigned char)ch;
+    return (vstream_write_done(stream, (unsigned char)ch));
 }
 
 /* vstream_fputs - write a C string; 0 or VSTREAM_EOF */
-int vstream_fputs(const char *str, VSTREAM *stream)
+int
+vstream_fputs(const char *str, VSTREAM *stream)
 {
     return (vstream_fwrite(stream, str, strlen(str)) == VSTREAM_EOF ? VSTREAM_EOF : 0);
 }
 
 /* vstream_vfprintf - formatted output; bytes written or VSTREAM_EOF */
-int vstream_vfprintf(VSTREAM *stream, const char *fmt, va_list ap)
+int
+vstream_vfprintf(VSTREAM *stream, const char *fmt, va_list ap)
 {
     char small[1024];
     char *buf = small;
@@ -411,20 +449,21 @@ int vstream_vfprintf(VSTREAM *stream, const char *fmt, va_list ap)
     va_end(ap2);
     if (len < 0)
         return (VSTREAM_EOF);
-    if ((size_t) len >= sizeof(small)) {
-        buf = (char *) mymalloc((size_t) len + 1);
+    if ((size_t)len >= sizeof(small)) {
+        buf = (char *)mymalloc((size_t)len + 1);
         va_copy(ap2, ap);
-        len = vsnprintf(buf, (size_t) len + 1, fmt, ap2);
+        len = vsnprintf(buf, (size_t)len + 1, fmt, ap2);
         va_end(ap2);
     }
-    ret = len < 0 ? VSTREAM_EOF : vstream_fwrite(stream, buf, (size_t) len);
+    ret = len < 0 ? VSTREAM_EOF : vstream_fwrite(stream, buf, (size_t)len);
     if (buf != small)
         myfree(buf);
     return (ret == VSTREAM_EOF ? VSTREAM_EOF : len);
 }
 
 /* vstream_fprintf - formatted output; bytes written or VSTREAM_EOF */
-int vstream_fprintf(VSTREAM *stream, const char *fmt, ...)
+int
+vstream_fprintf(VSTREAM *stream, const char *fmt, ...)
 {
     va_list ap;
     int ret;
@@ -436,7 +475,8 @@ int vstream_fprintf(VSTREAM *stream, const char *fmt, ...)
 }
 
 /* vstream_getc - read one byte; the byte or VSTREAM_EOF */
-int vstream_getc(VSTREAM *stream)
+int
+vstream_getc(VSTREAM *stream)
 {
     if (stream->rpos >= stream->rend && vstream_fill(stream) == VSTREAM_EOF)
         return (VSTREAM_EOF);
@@ -444,12 +484,13 @@ int vstream_getc(VSTREAM *stream)
 }
 
 /* vstream_ungetc - push one byte back; the byte or VSTREAM_EOF */
-int vstream_ungetc(VSTREAM *stream, int ch)
+int
+vstream_ungetc(VSTREAM *stream, int ch)
 {
     if (ch == VSTREAM_EOF)
         return (VSTREAM_EOF);
     if (stream->rbuf == NULL)
-        stream->rbuf = (unsigned char *) mymalloc(VSTREAM_BUFSIZE);
+        stream->rbuf = (unsigned char *)mymalloc(VSTREAM_BUFSIZE);
     if (stream->rpos == 0) {
         if (stream->rend >= VSTREAM_BUFSIZE)
             return (VSTREAM_EOF);
@@ -457,19 +498,21 @@ int vstream_ungetc(VSTREAM *stream, int ch)
         stream->rend++;
         stream->rpos++;
     }
-    stream->rbuf[--stream->rpos] = (unsigned char) ch;
+    stream->rbuf[--stream->rpos] = (unsigned char)ch;
     stream->flags &= ~VSTREAM_FLAG_EOF;
-    return ((unsigned char) ch);
+    return ((unsigned char)ch);
 }
 
 /* vstream_peek - number of input bytes buffered and unread */
-int vstream_peek(VSTREAM *stream)
+int
+vstream_peek(VSTREAM *stream)
 {
-    return ((int) VSTREAM_UNREAD(stream));
+    return ((int)VSTREAM_UNREAD(stream));
 }
 
 /* vstream_fread - read up to len bytes; the count (0 at end or error) */
-ssize_t vstream_fread(VSTREAM *stream, void *buf, size_t len)
+ssize_t
+vstream_fread(VSTREAM *stream, void *buf, size_t len)
 {
     unsigned char *cp = buf;
     size_t done = 0;
@@ -485,7 +528,7 @@ ssize_t vstream_fread(VSTREAM *stream, void *buf, size_t len)
                 break;
             if ((n = vstream_sys_read(stream, cp + done, len - done)) <= 0)
                 break;
-            done += (size_t) n;
+            done += (size_t)n;
             continue;
         }
         if (stream->rpos >= stream->rend && vstream_fill(stream) == VSTREAM_EOF)
@@ -497,12 +540,12 @@ ssize_t vstream_fread(VSTREAM *stream, void *buf, size_t len)
         stream->rpos += chunk;
         done += chunk;
     }
-    return ((ssize_t) done);
+    return ((ssize_t)done);
 }
 
 /* vstream_get_until - append bytes up to a terminator; see get_line/get_nul */
-static int vstream_get_until(VSTREAM *stream, VSTRING *vp, ssize_t maxlen,
-                             int term, int keep_term, int *found)
+static int
+vstream_get_until(VSTREAM *stream, VSTRING *vp, ssize_t maxlen, int term, int keep_term, int *found)
 {
     ssize_t count = 0;
     size_t avail;
@@ -517,15 +560,15 @@ static int vstream_get_until(VSTREAM *stream, VSTRING *vp, ssize_t maxlen,
             break;
         start = stream->rbuf + stream->rpos;
         avail = VSTREAM_UNREAD(stream);
-        if (maxlen > 0 && avail > (size_t) (maxlen - count))
-            avail = (size_t) (maxlen - count);
+        if (maxlen > 0 && avail > (size_t)(maxlen - count))
+            avail = (size_t)(maxlen - count);
         hit = memchr(start, term, avail);
-        take = hit ? (size_t) (hit - start) + 1 : avail;
+        take = hit ? (size_t)(hit - start) + 1 : avail;
         stream->rpos += take;
         if (hit && !keep_term)
             take--;
-        vstring_memcat(vp, start, (ssize_t) take);
-        count += (ssize_t) take;
+        vstring_memcat(vp, start, (ssize_t)take);
+        count += (ssize_t)take;
         if (take > 0)
             last = start[take - 1];
         if (hit) {
@@ -537,7 +580,8 @@ static int vstream_get_until(VSTREAM *stream, VSTRING *vp, ssize_t maxlen,
 }
 
 /* vstream_get_line_append - append one line (at most maxlen bytes) */
-int vstream_get_line_append(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
+int
+vstream_get_line_append(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
 {
     int found;
 
@@ -545,14 +589,16 @@ int vstream_get_line_append(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
 }
 
 /* vstream_get_line - read one line (at most maxlen bytes) into vp */
-int vstream_get_line(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
+int
+vstream_get_line(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
 {
     vstring_reset(vp);
     return (vstream_get_line_append(stream, vp, maxlen));
 }
 
 /* vstream_get_nul - read up to a NUL (not stored); 0 when the NUL was seen */
-int vstream_get_nul(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
+int
+vstream_get_nul(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
 {
     int found;
     int last;
@@ -563,7 +609,8 @@ int vstream_get_nul(VSTREAM *stream, VSTRING *vp, ssize_t maxlen)
 }
 
 /* vstream_fseek - reposition; the new offset or -1 */
-off_t vstream_fseek(VSTREAM *stream, off_t offset, int whence)
+off_t
+vstream_fseek(VSTREAM *stream, off_t offset, int whence)
 {
     off_t result;
 
@@ -574,7 +621,7 @@ off_t vstream_fseek(VSTREAM *stream, off_t offset, int whence)
     if (stream->wlen > 0 && vstream_fflush(stream) == VSTREAM_EOF)
         return (-1);
     if (whence == SEEK_CUR)
-        offset -= (off_t) VSTREAM_UNREAD(stream);
+        offset -= (off_t)VSTREAM_UNREAD(stream);
     if ((result = lseek(stream->fd, offset, whence)) < 0)
         return (-1);
     stream->rpos = stream->rend = 0;
@@ -583,23 +630,25 @@ off_t vstream_fseek(VSTREAM *stream, off_t offset, int whence)
 }
 
 /* vstream_ftell - the logical position, buffered data accounted for */
-off_t vstream_ftell(VSTREAM *stream)
+off_t
+vstream_ftell(VSTREAM *stream)
 {
     off_t pos;
 
     if (!vstream_is_seekable(stream))
-        return (stream->count - (off_t) VSTREAM_UNREAD(stream) + (off_t) stream->wlen);
+        return (stream->count - (off_t)VSTREAM_UNREAD(stream) + (off_t)stream->wlen);
     /* Appended output lands at the end; only a flush tells where. */
-    if ((stream->open_flags & O_APPEND) && stream->wlen > 0
-        && vstream_fflush(stream) == VSTREAM_EOF)
+    if ((stream->open_flags & O_APPEND) && stream->wlen > 0 &&
+        vstream_fflush(stream) == VSTREAM_EOF)
         return (-1);
-    if ((pos = lseek(stream->fd, (off_t) 0, SEEK_CUR)) < 0)
+    if ((pos = lseek(stream->fd, (off_t)0, SEEK_CUR)) < 0)
         return (-1);
-    return (pos - (off_t) VSTREAM_UNREAD(stream) + (off_t) stream->wlen);
+    return (pos - (off_t)VSTREAM_UNREAD(stream) + (off_t)stream->wlen);
 }
 
 /* vstream_release - flush, optionally close, and free; the final status */
-static int vstream_release(VSTREAM *stream, int close_fd)
+static int
+vstream_release(VSTREAM *stream, int close_fd)
 {
     int status = vstream_fflush(stream);
 
@@ -619,13 +668,15 @@ static int vstream_release(VSTREAM *stream, int close_fd)
 }
 
 /* vstream_fclose - flush, close the descriptor, free the stream */
-int vstream_fclose(VSTREAM *stream)
+int
+vstream_fclose(VSTREAM *stream)
 {
     return (vstream_release(stream, 1));
 }
 
 /* vstream_fdclose - flush and free the stream, keep the descriptor open */
-int vstream_fdclose(VSTREAM *stream)
+int
+vstream_fdclose(VSTREAM *stream)
 {
     return (vstream_release(stream, 0));
 }

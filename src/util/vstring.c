@@ -24,19 +24,20 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
-#define VSTRING_MAX_SIZE ((ssize_t) (((size_t) -1) >> 2))
+#define VSTRING_MAX_SIZE ((ssize_t)(((size_t)-1) >> 2))
 
 /* vstring_alloc - create an empty buffer with room for size bytes */
-VSTRING *vstring_alloc(ssize_t size)
+VSTRING *
+vstring_alloc(ssize_t size)
 {
     VSTRING *vp;
 
     if (size < 1)
         size = 1;
     if (size > VSTRING_MAX_SIZE)
-        msg_panic("vstring_alloc: bad size %ld", (long) size);
-    vp = (VSTRING *) mymalloc(sizeof(*vp));
-    vp->data = (char *) mymalloc((size_t) size + 1);
+        msg_panic("vstring_alloc: bad size %ld", (long)size);
+    vp = (VSTRING *)mymalloc(sizeof(*vp));
+    vp->data = (char *)mymalloc((size_t)size + 1);
     vp->size = size;
     vp->len = 0;
     vp->data[0] = 0;
@@ -44,7 +45,8 @@ VSTRING *vstring_alloc(ssize_t size)
 }
 
 /* vstring_free - release a buffer and its data */
-void vstring_free(VSTRING *vp)
+void
+vstring_free(VSTRING *vp)
 {
     if (vp == NULL)
         return;
@@ -53,7 +55,8 @@ void vstring_free(VSTRING *vp)
 }
 
 /* vstring_export - hand the data to the caller and free the container */
-char *vstring_export(VSTRING *vp)
+char *
+vstring_export(VSTRING *vp)
 {
     char *data = vp->data;
 
@@ -62,25 +65,27 @@ char *vstring_export(VSTRING *vp)
 }
 
 /* vstring_space - make sure that at least more bytes fit after len */
-void vstring_space(VSTRING *vp, ssize_t more)
+void
+vstring_space(VSTRING *vp, ssize_t more)
 {
     ssize_t need;
     ssize_t new_size;
 
     if (more < 0 || more > VSTRING_MAX_SIZE - vp->len)
-        msg_panic("vstring_space: bad length %ld", (long) more);
+        msg_panic("vstring_space: bad length %ld", (long)more);
     need = vp->len + more;
     if (need <= vp->size)
         return;
     new_size = vp->size < VSTRING_MAX_SIZE / 2 ? vp->size * 2 : VSTRING_MAX_SIZE;
     if (new_size < need)
         new_size = need;
-    vp->data = (char *) myrealloc(vp->data, (size_t) new_size + 1);
+    vp->data = (char *)myrealloc(vp->data, (size_t)new_size + 1);
     vp->size = new_size;
 }
 
 /* vstring_reset - make the buffer empty */
-VSTRING *vstring_reset(VSTRING *vp)
+VSTRING *
+vstring_reset(VSTRING *vp)
 {
     vp->len = 0;
     vp->data[0] = 0;
@@ -88,7 +93,8 @@ VSTRING *vstring_reset(VSTRING *vp)
 }
 
 /* vstring_truncate - shorten the content to at most len bytes */
-VSTRING *vstring_truncate(VSTRING *vp, ssize_t len)
+VSTRING *
+vstring_truncate(VSTRING *vp, ssize_t len)
 {
     if (len < 0)
         len = 0;
@@ -100,22 +106,24 @@ VSTRING *vstring_truncate(VSTRING *vp, ssize_t len)
 }
 
 /* vstring_addch - append one byte (NUL allowed) */
-VSTRING *vstring_addch(VSTRING *vp, int ch)
+VSTRING *
+vstring_addch(VSTRING *vp, int ch)
 {
     if (vp->len >= vp->size)
         vstring_space(vp, 1);
-    vp->data[vp->len++] = (char) ch;
+    vp->data[vp->len++] = (char)ch;
     vp->data[vp->len] = 0;
     return (vp);
 }
 
 /* vstring_memcat - append len bytes of arbitrary data */
-VSTRING *vstring_memcat(VSTRING *vp, const void *src, ssize_t len)
+VSTRING *
+vstring_memcat(VSTRING *vp, const void *src, ssize_t len)
 {
-    const char *from = (const char *) src;
+    const char *from = (const char *)src;
 
     if (len < 0)
-        msg_panic("vstring_memcat: bad length %ld", (long) len);
+        msg_panic("vstring_memcat: bad length %ld", (long)len);
     /* The source may live inside our own buffer, which may move. */
     if (from >= vp->data && from <= vp->data + vp->size) {
         ssize_t offset = from - vp->data;
@@ -126,59 +134,65 @@ VSTRING *vstring_memcat(VSTRING *vp, const void *src, ssize_t len)
         vstring_space(vp, len);
     }
     if (len > 0)
-        memmove(vp->data + vp->len, src, (size_t) len);
+        memmove(vp->data + vp->len, src, (size_t)len);
     vp->len += len;
     vp->data[vp->len] = 0;
     return (vp);
 }
 
 /* vstring_memcpy - replace the content with len bytes */
-VSTRING *vstring_memcpy(VSTRING *vp, const void *src, ssize_t len)
+VSTRING *
+vstring_memcpy(VSTRING *vp, const void *src, ssize_t len)
 {
     vp->len = 0;
     return (vstring_memcat(vp, src, len));
 }
 
 /* vstring_strcat - append a C string */
-VSTRING *vstring_strcat(VSTRING *vp, const char *src)
+VSTRING *
+vstring_strcat(VSTRING *vp, const char *src)
 {
-    return (vstring_memcat(vp, src, (ssize_t) strlen(src)));
+    return (vstring_memcat(vp, src, (ssize_t)strlen(src)));
 }
 
 /* vstring_strcpy - replace the content with a C string */
-VSTRING *vstring_strcpy(VSTRING *vp, const char *src)
+VSTRING *
+vstring_strcpy(VSTRING *vp, const char *src)
 {
     vp->len = 0;
     return (vstring_strcat(vp, src));
 }
 
 /* vstring_strncat - append at most len bytes of a C string */
-VSTRING *vstring_strncat(VSTRING *vp, const char *src, ssize_t len)
+VSTRING *
+vstring_strncat(VSTRING *vp, const char *src, ssize_t len)
 {
     const char *end;
 
     if (len < 0)
         len = 0;
-    if ((end = memchr(src, 0, (size_t) len)) != NULL)
+    if ((end = memchr(src, 0, (size_t)len)) != NULL)
         len = end - src;
     return (vstring_memcat(vp, src, len));
 }
 
 /* vstring_strncpy - replace the content with at most len bytes of a string */
-VSTRING *vstring_strncpy(VSTRING *vp, const char *src, ssize_t len)
+VSTRING *
+vstring_strncpy(VSTRING *vp, const char *src, ssize_t len)
 {
     vp->len = 0;
     return (vstring_strncat(vp, src, len));
 }
 
 /* vstring_vsprintf_append - append formatted text */
-VSTRING *vstring_vsprintf_append(VSTRING *vp, const char *fmt, va_list ap)
+VSTRING *
+vstring_vsprintf_append(VSTRING *vp, const char *fmt, va_list ap)
 {
     va_list ap2;
     int count;
 
     va_copy(ap2, ap);
-    count = vsnprintf(vp->data + vp->len, (size_t) (vp->size - vp->len) + 1, fmt, ap2);
+    count = vsnprintf(vp->data + vp->len, (size_t)(vp->size - vp->len) + 1, fmt, ap2);
     va_end(ap2);
     if (count < 0) {
         /* Encoding error: keep what was there. */
@@ -188,7 +202,7 @@ VSTRING *vstring_vsprintf_append(VSTRING *vp, const char *fmt, va_list ap)
     if (count > vp->size - vp->len) {
         vstring_space(vp, count);
         va_copy(ap2, ap);
-        count = vsnprintf(vp->data + vp->len, (size_t) (vp->size - vp->len) + 1, fmt, ap2);
+        count = vsnprintf(vp->data + vp->len, (size_t)(vp->size - vp->len) + 1, fmt, ap2);
         va_end(ap2);
         if (count < 0) {
             vp->data[vp->len] = 0;
@@ -200,7 +214,8 @@ VSTRING *vstring_vsprintf_append(VSTRING *vp, const char *fmt, va_list ap)
 }
 
 /* vstring_vsprintf - replace the content with formatted text */
-VSTRING *vstring_vsprintf(VSTRING *vp, const char *fmt, va_list ap)
+VSTRING *
+vstring_vsprintf(VSTRING *vp, const char *fmt, va_list ap)
 {
     vp->len = 0;
     vp->data[0] = 0;
@@ -208,7 +223,8 @@ VSTRING *vstring_vsprintf(VSTRING *vp, const char *fmt, va_list ap)
 }
 
 /* vstring_sprintf - replace the content with formatted text */
-VSTRING *vstring_sprintf(VSTRING *vp, const char *fmt, ...)
+VSTRING *
+vstring_sprintf(VSTRING *vp, const char *fmt, ...)
 {
     va_list ap;
 
@@ -219,7 +235,8 @@ VSTRING *vstring_sprintf(VSTRING *vp, const char *fmt, ...)
 }
 
 /* vstring_sprintf_append - append formatted text */
-VSTRING *vstring_sprintf_append(VSTRING *vp, const char *fmt, ...)
+VSTRING *
+vstring_sprintf_append(VSTRING *vp, const char *fmt, ...)
 {
     va_list ap;
 
@@ -230,7 +247,8 @@ VSTRING *vstring_sprintf_append(VSTRING *vp, const char *fmt, ...)
 }
 
 /* vstring_erase - remove len bytes at offset, clamped to the content */
-VSTRING *vstring_erase(VSTRING *vp, ssize_t offset, ssize_t len)
+VSTRING *
+vstring_erase(VSTRING *vp, ssize_t offset, ssize_t len)
 {
     if (offset < 0)
         offset = 0;
@@ -238,8 +256,7 @@ VSTRING *vstring_erase(VSTRING *vp, ssize_t offset, ssize_t len)
         return (vp);
     if (len > vp->len - offset)
         len = vp->len - offset;
-    memmove(vp->data + offset, vp->data + offset + len,
-            (size_t) (vp->len - offset - len));
+    memmove(vp->data + offset, vp->data + offset + len, (size_t)(vp->len - offset - len));
     vp->len -= len;
     vp->data[vp->len] = 0;
     return (vp);

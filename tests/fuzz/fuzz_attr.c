@@ -27,7 +27,8 @@
 #define FUZZ_ATTR_LISTS 64
 
 /* fuzz_attr_fixed - one list into fixed destinations, and back */
-static int fuzz_attr_fixed(VSTREAM *src, int flags, VSTRING *str, VSTRING *str2)
+static int
+fuzz_attr_fixed(VSTREAM *src, int flags, VSTRING *str, VSTRING *str2)
 {
     VSTREAM *dst;
     int count, count2;
@@ -41,12 +42,12 @@ static int fuzz_attr_fixed(VSTREAM *src, int flags, VSTRING *str, VSTRING *str2)
     dst = fuzz_scratch_open();
     if (attr_print(dst, ATTR_FLAG_NONE, SEND_ATTR_STR("queue_id", STR(str)),
                    SEND_ATTR_INT("status", num), SEND_ATTR_LONG("offset", lnum),
-                   ATTR_TYPE_END) != 0
-        || vstream_fflush(dst) != 0 || vstream_fseek(dst, 0, SEEK_SET) != 0)
+                   ATTR_TYPE_END) != 0 ||
+        vstream_fflush(dst) != 0 || vstream_fseek(dst, 0, SEEK_SET) != 0)
         msg_panic("attr_print to scratch stream failed");
-    count2 = attr_scan(dst, ATTR_FLAG_STRICT, RECV_ATTR_STR("queue_id", str2),
-                       RECV_ATTR_INT("status", &num2), RECV_ATTR_LONG("offset", &lnum2),
-                       ATTR_TYPE_END);
+    count2 =
+        attr_scan(dst, ATTR_FLAG_STRICT, RECV_ATTR_STR("queue_id", str2),
+                  RECV_ATTR_INT("status", &num2), RECV_ATTR_LONG("offset", &lnum2), ATTR_TYPE_END);
     if (count2 != 3 || strcmp(STR(str), STR(str2)) != 0 || num != num2 || lnum != lnum2)
         msg_panic("attr_scan/attr_print round trip: count %d, \"%s\" %d %ld vs \"%s\" %d %ld",
                   count2, STR(str), num, lnum, STR(str2), num2, lnum2);
@@ -55,7 +56,8 @@ static int fuzz_attr_fixed(VSTREAM *src, int flags, VSTRING *str, VSTRING *str2)
 }
 
 /* fuzz_attr_print_table - write a table as one list */
-static void fuzz_attr_print_table(VSTREAM *dst, HTABLE *table)
+static void
+fuzz_attr_print_table(VSTREAM *dst, HTABLE *table)
 {
     HTABLE_INFO **list = htable_list(table);
     HTABLE_INFO **ht;
@@ -70,7 +72,8 @@ static void fuzz_attr_print_table(VSTREAM *dst, HTABLE *table)
 }
 
 /* fuzz_attr_table - one list into a table, and back */
-static int fuzz_attr_table(VSTREAM *src, int flags)
+static int
+fuzz_attr_table(VSTREAM *src, int flags)
 {
     HTABLE *table, *table2;
     HTABLE_INFO **list, **ht;
@@ -84,12 +87,12 @@ static int fuzz_attr_table(VSTREAM *src, int flags)
     if (vstream_fflush(dst) != 0 || vstream_fseek(dst, 0, SEEK_SET) != 0)
         msg_panic("rewind scratch stream: %m");
     if ((table2 = attr_scan_table(dst, ATTR_FLAG_NONE)) == NULL || table2->used != table->used)
-        msg_panic("attr_scan_table round trip: %ld attributes, then %ld", (long) table->used,
-                  table2 ? (long) table2->used : -1L);
+        msg_panic("attr_scan_table round trip: %ld attributes, then %ld", (long)table->used,
+                  table2 ? (long)table2->used : -1L);
     list = htable_list(table);
     for (ht = list; *ht; ht++)
-        if ((value = htable_find(table2, (*ht)->key)) == NULL
-            || strcmp(value, (char *) (*ht)->value) != 0)
+        if ((value = htable_find(table2, (*ht)->key)) == NULL ||
+            strcmp(value, (char *)(*ht)->value) != 0)
             msg_panic("attr_scan_table round trip: attribute %s differs", (*ht)->key);
     myfree(list);
     htable_free(table, myfree);
@@ -99,7 +102,8 @@ static int fuzz_attr_table(VSTREAM *src, int flags)
 }
 
 /* LLVMFuzzerTestOneInput - one input */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static VSTRING *str, *str2;
     VSTREAM *src;

@@ -38,20 +38,21 @@
 #include "cleanup.h"
 #include "fuzz_util.h"
 
-#define FUZZ_CLEANUP_CONF \
-    "myhostname = host.example.com\n" \
-    "mydomain = example.com\n" \
-    "header_size_limit = 600\n" \
-    "line_length_limit = 256\n" \
-    "hopcount_limit = 4\n" \
-    "message_size_limit = 8000\n" \
+#define FUZZ_CLEANUP_CONF                                                                          \
+    "myhostname = host.example.com\n"                                                              \
+    "mydomain = example.com\n"                                                                     \
+    "header_size_limit = 600\n"                                                                    \
+    "line_length_limit = 256\n"                                                                    \
+    "hopcount_limit = 4\n"                                                                         \
+    "message_size_limit = 8000\n"                                                                  \
     "duplicate_filter_limit = 8\n"
 
 /* Content records are cut at this length, as pickup and sendmail do. */
 #define FUZZ_CLEANUP_PIECE 300
 
 /* fuzz_cleanup_text - a fixed envelope around the input as message text */
-static void fuzz_cleanup_text(CLEANUP_STATE *state, const char *text, size_t len)
+static void
+fuzz_cleanup_text(CLEANUP_STATE *state, const char *text, size_t len)
 {
     const char *end = text + len;
     const char *nl;
@@ -78,8 +79,8 @@ static void fuzz_cleanup_text(CLEANUP_STATE *state, const char *text, size_t len
 }
 
 /* fuzz_cleanup_records - the input as the client's record stream */
-static void fuzz_cleanup_records(CLEANUP_STATE *state, const uint8_t *data, size_t size,
-                                 VSTRING *buf)
+static void
+fuzz_cleanup_records(CLEANUP_STATE *state, const uint8_t *data, size_t size, VSTRING *buf)
 {
     VSTREAM *src = fuzz_stream_open(data, size);
     int type;
@@ -90,19 +91,19 @@ static void fuzz_cleanup_records(CLEANUP_STATE *state, const uint8_t *data, size
 }
 
 /* fuzz_cleanup_helpers - the header helpers on the first line */
-static void fuzz_cleanup_helpers(const char *text, size_t len, VSTRING *buf)
+static void
+fuzz_cleanup_helpers(const char *text, size_t len, VSTRING *buf)
 {
     const char *nl = memchr(text, '\n', len);
-    ssize_t line_len = nl ? nl - text : (ssize_t) len;
+    ssize_t line_len = nl ? nl - text : (ssize_t)len;
     ssize_t name_len;
     char *line;
 
     if ((name_len = cleanup_header_name_len(text, line_len)) > 0) {
         if (name_len >= line_len || text[name_len] == '\n')
-            msg_panic("header name of %ld bytes in a line of %ld", (long) name_len,
-                      (long) line_len);
-        (void) cleanup_header_kind(text, name_len);
-        (void) cleanup_header_dropped(text, name_len);
+            msg_panic("header name of %ld bytes in a line of %ld", (long)name_len, (long)line_len);
+        (void)cleanup_header_kind(text, name_len);
+        (void)cleanup_header_dropped(text, name_len);
     }
     line = mystrndup(text, line_len);
     cleanup_header_from(buf, line, "jo@host.example.com");
@@ -112,7 +113,8 @@ static void fuzz_cleanup_helpers(const char *text, size_t len, VSTRING *buf)
 }
 
 /* fuzz_cleanup_check - a successful cleanup leaves a complete queue file */
-static void fuzz_cleanup_check(VSTREAM *dst, VSTRING *why)
+static void
+fuzz_cleanup_check(VSTREAM *dst, VSTRING *why)
 {
     QUEUE_ENV *env = queue_env_alloc();
 
@@ -127,7 +129,8 @@ static void fuzz_cleanup_check(VSTREAM *dst, VSTRING *why)
 }
 
 /* LLVMFuzzerTestOneInput - one input */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static VSTRING *buf, *why;
     CLEANUP_STATE *state;

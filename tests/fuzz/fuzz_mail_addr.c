@@ -29,22 +29,23 @@
 #define FUZZ_ADDR_MAX_INPUT (MAIL_ADDR_MAX + 2000)
 
 /* fuzz_addr_round_trip - quote an internal address and parse it back */
-static void fuzz_addr_round_trip(const char *internal, VSTRING *external, VSTRING *back,
-                                 VSTRING *why)
+static void
+fuzz_addr_round_trip(const char *internal, VSTRING *external, VSTRING *back, VSTRING *why)
 {
     mail_addr_quote(external, internal);
     if (LEN(external) > MAIL_ADDR_MAX)
         return;
     if (mail_addr_parse_one(STR(external), back, why) < 0)
-        msg_panic("quoted address does not parse: internal \"%s\" external \"%s\": %s",
-                  internal, STR(external), STR(why));
+        msg_panic("quoted address does not parse: internal \"%s\" external \"%s\": %s", internal,
+                  STR(external), STR(why));
     if (strcmp(STR(back), internal) != 0)
-        msg_panic("quote/parse round trip: internal \"%s\" external \"%s\" parsed \"%s\"",
-                  internal, STR(external), STR(back));
+        msg_panic("quote/parse round trip: internal \"%s\" external \"%s\" parsed \"%s\"", internal,
+                  STR(external), STR(back));
 }
 
 /* LLVMFuzzerTestOneInput - one input */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     VSTRING *why, *internal, *external, *back;
     char *text;

@@ -46,20 +46,23 @@ static char fuzz_conf_dir[] = "/tmp/postern-fuzz-conf-XXXXXX";
 static VSTRING *fuzz_conf_path;
 
 /* fuzz_conf_remove - remove the temporary configuration directory */
-static void fuzz_conf_remove(void)
+static void
+fuzz_conf_remove(void)
 {
-    (void) unlink(STR(fuzz_conf_path));
-    (void) rmdir(fuzz_conf_dir);
+    (void)unlink(STR(fuzz_conf_path));
+    (void)rmdir(fuzz_conf_dir);
 }
 
 /* fuzz_conf_fatal - msg_fatal hook in the child: an expected outcome */
-static void fuzz_conf_fatal(void)
+static void
+fuzz_conf_fatal(void)
 {
     _exit(0);
 }
 
 /* fuzz_conf_child - main.cf in a forked child; a crash aborts the parent */
-static void fuzz_conf_child(const uint8_t *data, size_t size)
+static void
+fuzz_conf_child(const uint8_t *data, size_t size)
 {
     VSTREAM *fp;
     pid_t pid;
@@ -85,7 +88,7 @@ static void fuzz_conf_child(const uint8_t *data, size_t size)
         mail_conf_set_dir(fuzz_conf_dir);
         mail_conf_read();
         mail_params_init();
-        (void) mail_conf_check_unused();
+        (void)mail_conf_check_unused();
         _exit(0);
     }
     while (waitpid(pid, &status, 0) != pid)
@@ -97,18 +100,20 @@ static void fuzz_conf_child(const uint8_t *data, size_t size)
 }
 
 /* fuzz_conf_effective - lookup for mode 1: setting, else default */
-static const char *fuzz_conf_effective(const char *name, void *context)
+static const char *
+fuzz_conf_effective(const char *name, void *context)
 {
     const char *value;
 
-    (void) context;
+    (void)context;
     if ((value = mail_conf_lookup(name)) != NULL)
         return (value);
     return (mail_conf_default(name));
 }
 
 /* fuzz_conf_settings - mode 1: store lines as settings, then expand them */
-static void fuzz_conf_settings(char *text, VSTRING *result, VSTRING *why)
+static void
+fuzz_conf_settings(char *text, VSTRING *result, VSTRING *why)
 {
     ARGV *names = argv_alloc(FUZZ_CONF_SETTINGS);
     char *cp = text;
@@ -121,25 +126,31 @@ static void fuzz_conf_settings(char *text, VSTRING *result, VSTRING *why)
         if ((value = split_at(line, '=')) == NULL || *(line = trimblanks(line)) == 0)
             continue;
         mail_conf_update(line, skipblanks(value));
-        argv_add(names, line, (char *) NULL);
+        argv_add(names, line, (char *)NULL);
     }
-    (void) mail_conf_check_unused();
+    (void)mail_conf_check_unused();
     for (n = 0; n < names->argc; n++)
-        (void) mail_conf_expand(result, mail_conf_lookup(names->argv[n]), fuzz_conf_effective,
-                                NULL, why);
+        (void)mail_conf_expand(result, mail_conf_lookup(names->argv[n]), fuzz_conf_effective, NULL,
+                               why);
     argv_free(names);
 }
 
 /* fuzz_conf_fixed - lookup for mode 3 */
-static const char *fuzz_conf_fixed(const char *name, void *context)
+static const char *
+fuzz_conf_fixed(const char *name, void *context)
 {
     static const char *const table[][2] = {
-        {"a", "alpha"}, {"b", "$a.$a"}, {"empty", ""}, {"number", "42"},
-        {"loop", "x$loop"}, {"level", "3.6"}, {"cond", "${empty?{set}:{unset}}"},
+        {"a", "alpha"},
+        {"b", "$a.$a"},
+        {"empty", ""},
+        {"number", "42"},
+        {"loop", "x$loop"},
+        {"level", "3.6"},
+        {"cond", "${empty?{set}:{unset}}"},
     };
     size_t i;
 
-    (void) context;
+    (void)context;
     for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(name, table[i][0]) == 0)
             return (table[i][1]);
@@ -147,7 +158,8 @@ static const char *fuzz_conf_fixed(const char *name, void *context)
 }
 
 /* LLVMFuzzerTestOneInput - one input */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static VSTRING *result, *why;
     MASTER_CONF *conf;
@@ -179,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 3:
         text = fuzz_text(data, size);
-        (void) mail_conf_expand(result, text, fuzz_conf_fixed, NULL, why);
+        (void)mail_conf_expand(result, text, fuzz_conf_fixed, NULL, why);
         myfree(text);
         break;
     }

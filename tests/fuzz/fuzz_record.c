@@ -31,7 +31,8 @@
 #include "fuzz_util.h"
 
 /* fuzz_record_copy - read records from src, write them to dst; the count */
-static int fuzz_record_copy(VSTREAM *src, VSTREAM *dst, ssize_t maxlen, VSTRING *buf)
+static int
+fuzz_record_copy(VSTREAM *src, VSTREAM *dst, ssize_t maxlen, VSTRING *buf)
 {
     int count = 0;
     int type;
@@ -45,8 +46,8 @@ static int fuzz_record_copy(VSTREAM *src, VSTREAM *dst, ssize_t maxlen, VSTRING 
 }
 
 /* fuzz_record_compare - src (from the start) and dst must hold the same records */
-static void fuzz_record_compare(VSTREAM *src, VSTREAM *dst, int count, ssize_t maxlen,
-                                VSTRING *a, VSTRING *b)
+static void
+fuzz_record_compare(VSTREAM *src, VSTREAM *dst, int count, ssize_t maxlen, VSTRING *a, VSTRING *b)
 {
     int ta, tb;
     int n;
@@ -57,15 +58,16 @@ static void fuzz_record_compare(VSTREAM *src, VSTREAM *dst, int count, ssize_t m
         ta = rec_get(src, a, maxlen);
         tb = rec_get(dst, b, 0);
         if (ta != tb || LEN(a) != LEN(b) || memcmp(STR(a), STR(b), LEN(a)) != 0)
-            msg_panic("record %d: read type %d len %ld, copy type %d len %ld", n, ta,
-                      (long) LEN(a), tb, (long) LEN(b));
+            msg_panic("record %d: read type %d len %ld, copy type %d len %ld", n, ta, (long)LEN(a),
+                      tb, (long)LEN(b));
     }
     if ((tb = rec_get(dst, b, 0)) != REC_TYPE_EOF)
         msg_panic("copy of %d records has more: type %d", count, tb);
 }
 
 /* fuzz_record_rewrite - mark the record at a given offset done */
-static void fuzz_record_rewrite(VSTREAM *dst, off_t offset)
+static void
+fuzz_record_rewrite(VSTREAM *dst, off_t offset)
 {
     int ch;
 
@@ -75,11 +77,12 @@ static void fuzz_record_rewrite(VSTREAM *dst, off_t offset)
     if (vstream_fseek(dst, offset, SEEK_SET) != offset)
         msg_panic("seek scratch stream: %m");
     if ((ch = vstream_getc(dst)) != REC_TYPE_DONE)
-        msg_panic("rec_put_type at %ld left type %d, not DONE", (long) offset, ch);
+        msg_panic("rec_put_type at %ld left type %d, not DONE", (long)offset, ch);
 }
 
 /* fuzz_record_rewind - seek the input stream back to its start */
-static void fuzz_record_rewind(VSTREAM *src)
+static void
+fuzz_record_rewind(VSTREAM *src)
 {
     vstream_clearerr(src);
     if (vstream_fseek(src, 0, SEEK_SET) != 0)
@@ -87,7 +90,8 @@ static void fuzz_record_rewind(VSTREAM *src)
 }
 
 /* LLVMFuzzerTestOneInput - one input */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static VSTRING *a, *b, *why;
     VSTREAM *src, *dst;
@@ -114,11 +118,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     count = fuzz_record_copy(src, dst, maxlen, a);
     fuzz_record_rewind(src);
     fuzz_record_compare(src, dst, count, maxlen, a, b);
-    fuzz_record_rewrite(dst, (off_t) (control & 0x3f));
+    fuzz_record_rewrite(dst, (off_t)(control & 0x3f));
 
     fuzz_record_rewind(src);
     env = queue_env_alloc();
-    (void) queue_env_read(src, env, why);
+    (void)queue_env_read(src, env, why);
     queue_env_free(env);
 
     fuzz_record_rewind(src);
@@ -126,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     info.arrival = vstring_alloc(100);
     info.sender = vstring_alloc(100);
     info.trusted = (control & 0x40) != 0;
-    (void) pickup_maildrop_check(src, &info, why);
+    (void)pickup_maildrop_check(src, &info, why);
     vstring_free(info.arrival);
     vstring_free(info.sender);
 

@@ -24,14 +24,16 @@ static int fuzz_input_fd = -1;
 static int fuzz_scratch_fd = -1;
 
 /* fuzz_discard - log channel that drops all but panics (the harness's own) */
-static void fuzz_discard(int level, const char *text)
+static void
+fuzz_discard(int level, const char *text)
 {
     if (level == MSG_PANIC)
         fprintf(stderr, "panic: %s\n", text);
 }
 
 /* fuzz_quiet - send the log nowhere (once) */
-void fuzz_quiet(void)
+void
+fuzz_quiet(void)
 {
     static int done;
 
@@ -42,7 +44,8 @@ void fuzz_quiet(void)
 }
 
 /* fuzz_text - NUL-terminated copy of the input */
-char *fuzz_text(const uint8_t *data, size_t size)
+char *
+fuzz_text(const uint8_t *data, size_t size)
 {
     char *text = mymalloc(size + 1);
 
@@ -53,7 +56,8 @@ char *fuzz_text(const uint8_t *data, size_t size)
 }
 
 /* fuzz_memfd_open - refill one memfd with data and wrap it in a stream */
-static VSTREAM *fuzz_memfd_open(int *fdp, const char *name, const uint8_t *data, size_t size)
+static VSTREAM *
+fuzz_memfd_open(int *fdp, const char *name, const uint8_t *data, size_t size)
 {
     VSTREAM *stream;
     size_t done = 0;
@@ -66,7 +70,7 @@ static VSTREAM *fuzz_memfd_open(int *fdp, const char *name, const uint8_t *data,
     while (done < size) {
         if ((count = write(*fdp, data + done, size - done)) <= 0)
             msg_panic("write %s: %m", name);
-        done += (size_t) count;
+        done += (size_t)count;
     }
     if (lseek(*fdp, 0, SEEK_SET) < 0)
         msg_panic("rewind %s: %m", name);
@@ -76,25 +80,29 @@ static VSTREAM *fuzz_memfd_open(int *fdp, const char *name, const uint8_t *data,
 }
 
 /* fuzz_stream_open - a stream that reads the input from the start */
-VSTREAM *fuzz_stream_open(const uint8_t *data, size_t size)
+VSTREAM *
+fuzz_stream_open(const uint8_t *data, size_t size)
 {
     return (fuzz_memfd_open(&fuzz_input_fd, "fuzz-input", data, size));
 }
 
 /* fuzz_scratch_open - an empty stream to write and read back */
-VSTREAM *fuzz_scratch_open(void)
+VSTREAM *
+fuzz_scratch_open(void)
 {
-    return (fuzz_memfd_open(&fuzz_scratch_fd, "fuzz-scratch", (const uint8_t *) "", 0));
+    return (fuzz_memfd_open(&fuzz_scratch_fd, "fuzz-scratch", (const uint8_t *)"", 0));
 }
 
 /* fuzz_stream_close - free the stream, keep the memfd */
-void fuzz_stream_close(VSTREAM *stream)
+void
+fuzz_stream_close(VSTREAM *stream)
 {
-    (void) vstream_fdclose(stream);
+    (void)vstream_fdclose(stream);
 }
 
 /* fuzz_config - load main.cf text into the var_* parameters */
-void fuzz_config(const char *main_cf)
+void
+fuzz_config(const char *main_cf)
 {
     char dir[] = "/tmp/postern-fuzz-XXXXXX";
     VSTRING *path = vstring_alloc(100);
@@ -111,7 +119,7 @@ void fuzz_config(const char *main_cf)
     mail_conf_set_dir(dir);
     mail_conf_read();
     mail_params_init();
-    (void) unlink(STR(path));
-    (void) rmdir(dir);
+    (void)unlink(STR(path));
+    (void)rmdir(dir);
     vstring_free(path);
 }

@@ -17,7 +17,8 @@
 #include "argv.h"
 
 /* assert_terminated - argv[argc] must always be NULL */
-static void assert_terminated(ARGV *argvp)
+static void
+assert_terminated(ARGV *argvp)
 {
     ck_assert_int_le(argvp->argc, argvp->len);
     ck_assert_ptr_null(argvp->argv[argvp->argc]);
@@ -65,14 +66,14 @@ START_TEST(test_add_grow)
 
     for (i = 0; i < 1000; i++) {
         snprintf(buf, sizeof(buf), "arg%d", i);
-        argv_add(argvp, buf, (char *) 0);
+        argv_add(argvp, buf, (char *)0);
         assert_terminated(argvp);
     }
-    argv_add(argvp, "x", "y", "", (char *) 0);
+    argv_add(argvp, "x", "y", "", (char *)0);
     ck_assert_int_eq(argvp->argc, 1003);
     ck_assert_str_eq(argvp->argv[999], "arg999");
     ck_assert_str_eq(argvp->argv[1002], "");
-    argv_add(argvp, (char *) 0);
+    argv_add(argvp, (char *)0);
     ck_assert_int_eq(argvp->argc, 1003);
     argv_free(argvp);
     argv_free(NULL);
@@ -125,12 +126,13 @@ START_TEST(test_truncate_negative)
 END_TEST
 
 /* argv_suite - collect the tests */
-static Suite *argv_suite(void)
+static Suite *
+argv_suite(void)
 {
     Suite *s = suite_create("argv");
     TCase *tc = tcase_create("core");
 
-    tcase_add_loop_test(tc, test_split, 0, (int) (sizeof(split_cases) / sizeof(split_cases[0])));
+    tcase_add_loop_test(tc, test_split, 0, (int)(sizeof(split_cases) / sizeof(split_cases[0])));
     tcase_add_test(tc, test_add_grow);
     tcase_add_test(tc, test_addn);
     tcase_add_test(tc, test_truncate);
@@ -140,7 +142,8 @@ static Suite *argv_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(argv_suite());
     int failed;

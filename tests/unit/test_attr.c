@@ -28,27 +28,31 @@
 static char last_warning[1000];
 
 /* capture - remember the last warning */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         snprintf(last_warning, sizeof(last_warning), "%s", text);
 }
 
 /* setup - start each test with no warning */
-static void setup(void)
+static void
+setup(void)
 {
     last_warning[0] = 0;
     msg_output(capture);
 }
 
 /* teardown - drop the capture hook */
-static void teardown(void)
+static void
+teardown(void)
 {
     msg_output_reset();
 }
 
 /* stream_pair - two connected streams */
-static void stream_pair(VSTREAM **a, VSTREAM **b)
+static void
+stream_pair(VSTREAM **a, VSTREAM **b)
 {
     int sv[2];
 
@@ -62,7 +66,8 @@ static void stream_pair(VSTREAM **a, VSTREAM **b)
 }
 
 /* reader_on - a stream that reads the given bytes, then EOF */
-static VSTREAM *reader_on(const char *bytes, ssize_t len)
+static VSTREAM *
+reader_on(const char *bytes, ssize_t len)
 {
     VSTREAM *w;
     VSTREAM *r;
@@ -85,8 +90,9 @@ START_TEST(test_roundtrip)
 
     stream_pair(&a, &b);
     ck_assert_int_eq(attr_print(a, ATTR_FLAG_NONE, SEND_ATTR_INT("count", -42),
-                                SEND_ATTR_LONG("size", 12345678901L), SEND_ATTR_STR("text", "h\303\251"),
-                                SEND_ATTR_STR("empty", ""), ATTR_TYPE_END),
+                                SEND_ATTR_LONG("size", 12345678901L),
+                                SEND_ATTR_STR("text", "h\303\251"), SEND_ATTR_STR("empty", ""),
+                                ATTR_TYPE_END),
                      0);
     ck_assert_int_eq(attr_print(a, ATTR_FLAG_MORE, SEND_ATTR_STR("first", "x"), ATTR_TYPE_END), 0);
     ck_assert_int_eq(attr_print(a, ATTR_FLAG_NONE, SEND_ATTR_STR("second", "y"), ATTR_TYPE_END), 0);
@@ -99,9 +105,9 @@ START_TEST(test_roundtrip)
     ck_assert(l1 == 12345678901L);
     ck_assert_str_eq(STR(s1), "h\303\251");
     ck_assert_int_eq(LEN(s2), 0);
-    ck_assert_int_eq(attr_scan(b, ATTR_FLAG_STRICT | ATTR_FLAG_MORE, RECV_ATTR_STR("first", s1),
-                               ATTR_TYPE_END),
-                     1);
+    ck_assert_int_eq(
+        attr_scan(b, ATTR_FLAG_STRICT | ATTR_FLAG_MORE, RECV_ATTR_STR("first", s1), ATTR_TYPE_END),
+        1);
     ck_assert_int_eq(attr_scan(b, ATTR_FLAG_STRICT, RECV_ATTR_STR("second", s2), ATTR_TYPE_END), 1);
     ck_assert_str_eq(STR(s1), "x");
     ck_assert_str_eq(STR(s2), "y");
@@ -126,29 +132,101 @@ static const struct scan_case {
     const char *want_b;
     const char *want_warning;
 } scan_cases[] = {
-    {"good", Q("a\0" "7\0" "b\0" "x y\0" "\0"), ATTR_FLAG_STRICT, 2, 7, "x y", ""},
+    {"good",
+     Q("a\0"
+       "7\0"
+       "b\0"
+       "x y\0"
+       "\0"),
+     ATTR_FLAG_STRICT, 2, 7, "x y", ""},
     {"clean eof", Q(""), ATTR_FLAG_STRICT, -1, 0, "", ""},
     {"eof after name", Q("a\0"), ATTR_FLAG_STRICT, -1, 0, "", "premature end of input"},
-    {"eof in value", Q("a\0" "7"), ATTR_FLAG_NONE, -1, 0, "", "premature end of input"},
-    {"no terminator", Q("a\0" "7\0" "b\0" "x\0"), ATTR_FLAG_NONE, -1, 7, "x",
-     "premature end of input"},
-    {"missing b strict", Q("a\0" "7\0" "\0"), ATTR_FLAG_STRICT, -1, 7, "", "missing attribute b"},
-    {"missing b lax", Q("a\0" "7\0" "\0"), ATTR_FLAG_NONE, 1, 7, "", ""},
-    {"unexpected strict", Q("z\0" "1\0" "a\0" "7\0" "\0"), ATTR_FLAG_STRICT, -1, 0, "",
-     "unexpected attribute z (expected a)"},
-    {"unexpected lax", Q("z\0" "1\0" "a\0" "7\0" "b\0" "q\0" "\0"), ATTR_FLAG_NONE, 2, 7, "q", ""},
-    {"extra strict", Q("a\0" "7\0" "b\0" "q\0" "c\0" "1\0" "\0"), ATTR_FLAG_STRICT, -1, 7, "q",
-     "unexpected attribute c at the end"},
-    {"extra lax", Q("a\0" "7\0" "b\0" "q\0" "c\0" "1\0" "\0"), ATTR_FLAG_NONE, 2, 7, "q", ""},
-    {"upper-case name", Q("A\0" "7\0" "\0"), ATTR_FLAG_NONE, -1, 0, "",
-     "malformed attribute name \"A\""},
-    {"name with dash", Q("a-b\0" "7\0" "\0"), ATTR_FLAG_NONE, -1, 0, "", "malformed attribute name"},
-    {"bad number", Q("a\0" "7x\0" "\0"), ATTR_FLAG_STRICT, -1, 0, "", "bad numerical value \"7x\""},
-    {"empty number", Q("a\0" "\0" "\0"), ATTR_FLAG_STRICT, -1, 0, "", "bad numerical value"},
-    {"int overflow", Q("a\0" "2147483648\0" "\0"), ATTR_FLAG_STRICT, -1, 0, "",
-     "bad numerical value"},
-    {"int minimum", Q("a\0" "-2147483648\0" "b\0" "\0" "\0"), ATTR_FLAG_STRICT, 2, -2147483647 - 1,
-     "", ""},
+    {"eof in value",
+     Q("a\0"
+       "7"),
+     ATTR_FLAG_NONE, -1, 0, "", "premature end of input"},
+    {"no terminator",
+     Q("a\0"
+       "7\0"
+       "b\0"
+       "x\0"),
+     ATTR_FLAG_NONE, -1, 7, "x", "premature end of input"},
+    {"missing b strict",
+     Q("a\0"
+       "7\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 7, "", "missing attribute b"},
+    {"missing b lax",
+     Q("a\0"
+       "7\0"
+       "\0"),
+     ATTR_FLAG_NONE, 1, 7, "", ""},
+    {"unexpected strict",
+     Q("z\0"
+       "1\0"
+       "a\0"
+       "7\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 0, "", "unexpected attribute z (expected a)"},
+    {"unexpected lax",
+     Q("z\0"
+       "1\0"
+       "a\0"
+       "7\0"
+       "b\0"
+       "q\0"
+       "\0"),
+     ATTR_FLAG_NONE, 2, 7, "q", ""},
+    {"extra strict",
+     Q("a\0"
+       "7\0"
+       "b\0"
+       "q\0"
+       "c\0"
+       "1\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 7, "q", "unexpected attribute c at the end"},
+    {"extra lax",
+     Q("a\0"
+       "7\0"
+       "b\0"
+       "q\0"
+       "c\0"
+       "1\0"
+       "\0"),
+     ATTR_FLAG_NONE, 2, 7, "q", ""},
+    {"upper-case name",
+     Q("A\0"
+       "7\0"
+       "\0"),
+     ATTR_FLAG_NONE, -1, 0, "", "malformed attribute name \"A\""},
+    {"name with dash",
+     Q("a-b\0"
+       "7\0"
+       "\0"),
+     ATTR_FLAG_NONE, -1, 0, "", "malformed attribute name"},
+    {"bad number",
+     Q("a\0"
+       "7x\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 0, "", "bad numerical value \"7x\""},
+    {"empty number",
+     Q("a\0"
+       "\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 0, "", "bad numerical value"},
+    {"int overflow",
+     Q("a\0"
+       "2147483648\0"
+       "\0"),
+     ATTR_FLAG_STRICT, -1, 0, "", "bad numerical value"},
+    {"int minimum",
+     Q("a\0"
+       "-2147483648\0"
+       "b\0"
+       "\0"
+       "\0"),
+     ATTR_FLAG_STRICT, 2, -2147483647 - 1, "", ""},
 };
 
 /* test_scan_cases - scan one byte string as { a int, b str } */
@@ -165,8 +243,8 @@ START_TEST(test_scan_cases)
     ck_assert_msg(a == tc->want_a, "%s: a=%d", tc->label, a);
     ck_assert_msg(strcmp(STR(b), tc->want_b) == 0, "%s: b=%s", tc->label, STR(b));
     if (*tc->want_warning)
-        ck_assert_msg(strstr(last_warning, tc->want_warning) != 0
-                          && strncmp(last_warning, "peer-b:", 7) == 0,
+        ck_assert_msg(strstr(last_warning, tc->want_warning) != 0 &&
+                          strncmp(last_warning, "peer-b:", 7) == 0,
                       "%s: warning \"%s\"", tc->label, last_warning);
     else
         ck_assert_msg(last_warning[0] == 0, "%s: warning \"%s\"", tc->label, last_warning);
@@ -185,7 +263,11 @@ START_TEST(test_long_name)
 
     for (i = 0; i <= ATTR_NAME_MAX; i++)
         vstring_addch(bytes, 'n');
-    vstring_memcat(bytes, "\0" "1\0" "\0", 4);
+    vstring_memcat(bytes,
+                   "\0"
+                   "1\0"
+                   "\0",
+                   4);
     r = reader_on(STR(bytes), LEN(bytes));
     ck_assert_int_eq(attr_scan(r, ATTR_FLAG_NONE, RECV_ATTR_INT("a", &a), ATTR_TYPE_END), -1);
     ck_assert(strstr(last_warning, "exceeds the limit") != 0);
@@ -234,7 +316,11 @@ END_TEST
 /* test_scan_table - read whole lists into a hash table */
 START_TEST(test_scan_table)
 {
-    VSTREAM *r = reader_on(Q("x\0" "1\0" "y\0" "two\0" "\0"));
+    VSTREAM *r = reader_on(Q("x\0"
+                             "1\0"
+                             "y\0"
+                             "two\0"
+                             "\0"));
     HTABLE *table = attr_scan_table(r, ATTR_FLAG_NONE);
 
     ck_assert_ptr_nonnull(table);
@@ -243,12 +329,17 @@ START_TEST(test_scan_table)
     htable_free(table, myfree);
     vstream_fclose(r);
 
-    r = reader_on(Q("x\0" "1\0" "x\0" "2\0" "\0"));
+    r = reader_on(Q("x\0"
+                    "1\0"
+                    "x\0"
+                    "2\0"
+                    "\0"));
     ck_assert_ptr_null(attr_scan_table(r, ATTR_FLAG_NONE));
     ck_assert(strstr(last_warning, "duplicate attribute x") != 0);
     vstream_fclose(r);
 
-    r = reader_on(Q("x\0" "1\0"));
+    r = reader_on(Q("x\0"
+                    "1\0"));
     ck_assert_ptr_null(attr_scan_table(r, ATTR_FLAG_NONE));
     vstream_fclose(r);
 
@@ -262,7 +353,8 @@ START_TEST(test_scan_table)
 END_TEST
 
 /* attr_suite - all attr tests */
-static Suite *attr_suite(void)
+static Suite *
+attr_suite(void)
 {
     Suite *s = suite_create("attr");
     TCase *tc = tcase_create("core");
@@ -278,7 +370,8 @@ static Suite *attr_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(attr_suite());
     int failed;

@@ -43,14 +43,16 @@ static char old_cwd[1024];
 static VSTRING *warnings;
 
 /* capture - collect warnings, one per line */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         vstring_sprintf_append(warnings, "%s\n", text);
 }
 
 /* ends_with - does text end with suffix? */
-static int ends_with(const char *text, const char *suffix)
+static int
+ends_with(const char *text, const char *suffix)
 {
     size_t tlen = strlen(text);
     size_t slen = strlen(suffix);
@@ -59,7 +61,8 @@ static int ends_with(const char *text, const char *suffix)
 }
 
 /* setup - scratch queue directory, parameters, warning capture */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_bounce_client.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -73,7 +76,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     msg_output_reset();
     vstring_free(warnings);
@@ -93,7 +97,8 @@ struct server {
  * read the request (reported as "request queue id <sender> arrival"), then
  * send the reply bytes (len < 0: close without a reply).
  */
-static struct server fake_bounce(const char *proto, const char *reply, ssize_t len)
+static struct server
+fake_bounce(const char *proto, const char *reply, ssize_t len)
 {
     struct server srv;
     int listen_fd = unix_listen("private/bounce", 5, 0666, BLOCKING);
@@ -120,7 +125,7 @@ static struct server fake_bounce(const char *proto, const char *reply, ssize_t l
             _exit(3);
         if (strcmp(proto, MAIL_PROTO_BOUNCE) != 0) {
             while (vstream_getc(stream) != VSTREAM_EOF)
-                 /* void */ ;
+                /* void */;
             _exit(0);
         }
         req = vstring_alloc(10);
@@ -130,8 +135,7 @@ static struct server fake_bounce(const char *proto, const char *reply, ssize_t l
         if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_REQ, req),
                       RECV_ATTR_STR(MAIL_ATTR_QUEUE, queue), RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id),
                       RECV_ATTR_STR(MAIL_ATTR_SENDER, sender),
-                      RECV_ATTR_LONG(MAIL_ATTR_ARRIVAL, &arrival), ATTR_TYPE_END)
-            != 5)
+                      RECV_ATTR_LONG(MAIL_ATTR_ARRIVAL, &arrival), ATTR_TYPE_END) != 5)
             _exit(4);
         dprintf(pipe_fd[1], "%s %s %s <%s> %ld", STR(req), STR(queue), STR(id), STR(sender),
                 arrival);
@@ -146,15 +150,16 @@ static struct server fake_bounce(const char *proto, const char *reply, ssize_t l
 }
 
 /* finish - reap the server, check its exit status, return its report */
-static char *finish(struct server srv)
+static char *
+finish(struct server srv)
 {
     static char report[1000];
     size_t len = 0;
     ssize_t n;
     int status;
 
-    while (len < sizeof(report) - 1
-           && (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
+    while (len < sizeof(report) - 1 &&
+           (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
         len += (size_t)n;
     report[len] = 0;
     close(srv.report_fd);
@@ -167,35 +172,66 @@ static char *finish(struct server srv)
 
 static const struct reply_case {
     const char *label;
-    const char *sender;       /* given to bounce_flush() */
+    const char *sender; /* given to bounce_flush() */
     const char *reply;
     ssize_t len;
     int want;
     const char *want_report;  /* what the server received */
     const char *want_warning; /* "" for none; else the last warning */
 } reply_cases[] = {
-    {"queued", "alice@example.com", Q("status\0" "0\0" "\0"), 0,
-     "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
-    {"null sender", 0, Q("status\0" "0\0" "\0"), 0,
-     "flush deferred " TEST_ID " <> 1700000000", ""},
-    {"empty sender", "", Q("status\0" "0\0" "\0"), 0,
-     "flush deferred " TEST_ID " <> 1700000000", ""},
-    {"not queued", "alice@example.com", Q("status\0" "1\0" "\0"), 1,
-     "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
-    {"negative status", "a@x", Q("status\0" "-2\0" "\0"), -2,
-     "flush deferred " TEST_ID " <a@x> 1700000000", ""},
-    {"other status", "alice@example.com", Q("status\0" "75\0" "\0"), 75,
-     "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
-    {"status not numeric", "a@x", Q("status\0" "ok\0" "\0"), -1,
-     "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
+    {"queued", "alice@example.com",
+     Q("status\0"
+       "0\0"
+       "\0"),
+     0, "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
+    {"null sender", 0,
+     Q("status\0"
+       "0\0"
+       "\0"),
+     0, "flush deferred " TEST_ID " <> 1700000000", ""},
+    {"empty sender", "",
+     Q("status\0"
+       "0\0"
+       "\0"),
+     0, "flush deferred " TEST_ID " <> 1700000000", ""},
+    {"not queued", "alice@example.com",
+     Q("status\0"
+       "1\0"
+       "\0"),
+     1, "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
+    {"negative status", "a@x",
+     Q("status\0"
+       "-2\0"
+       "\0"),
+     -2, "flush deferred " TEST_ID " <a@x> 1700000000", ""},
+    {"other status", "alice@example.com",
+     Q("status\0"
+       "75\0"
+       "\0"),
+     75, "flush deferred " TEST_ID " <alice@example.com> 1700000000", ""},
+    {"status not numeric", "a@x",
+     Q("status\0"
+       "ok\0"
+       "\0"),
+     -1, "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
     {"empty list", "a@x", Q("\0"), -1, "flush deferred " TEST_ID " <a@x> 1700000000",
      TEST_ID ": no reply from bounce service\n"},
-    {"extra attribute", "a@x", Q("status\0" "0\0" "reason\0" "x\0" "\0"), -1,
-     "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
-    {"other attribute", "a@x", Q("result\0" "0\0" "\0"), -1,
-     "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
-    {"cut short", "a@x", Q("status\0" "0"), -1, "flush deferred " TEST_ID " <a@x> 1700000000",
-     TEST_ID ": no reply from bounce service\n"},
+    {"extra attribute", "a@x",
+     Q("status\0"
+       "0\0"
+       "reason\0"
+       "x\0"
+       "\0"),
+     -1, "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
+    {"other attribute", "a@x",
+     Q("result\0"
+       "0\0"
+       "\0"),
+     -1, "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
+    {"cut short", "a@x",
+     Q("status\0"
+       "0"),
+     -1, "flush deferred " TEST_ID " <a@x> 1700000000", TEST_ID ": no reply from bounce service\n"},
     {"garbage", "a@x", Q("250 OK\r\n"), -1, "flush deferred " TEST_ID " <a@x> 1700000000",
      TEST_ID ": no reply from bounce service\n"},
     {"no reply", "a@x", 0, -1, -1, "flush deferred " TEST_ID " <a@x> 1700000000",
@@ -213,8 +249,8 @@ START_TEST(test_reply)
     ck_assert_msg(status == tc->want, "%s: status %d", tc->label, status);
     ck_assert_str_eq(finish(srv), tc->want_report);
     if (*tc->want_warning)
-        ck_assert_msg(ends_with(STR(warnings), tc->want_warning),
-                      "%s: warnings \"%s\"", tc->label, STR(warnings));
+        ck_assert_msg(ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"", tc->label,
+                      STR(warnings));
     else
         ck_assert_msg(LEN(warnings) == 0, "%s: warnings \"%s\"", tc->label, STR(warnings));
 }
@@ -250,7 +286,8 @@ START_TEST(test_unreachable)
 END_TEST
 
 /* bounce_client_suite - all bounce_client tests */
-static Suite *bounce_client_suite(void)
+static Suite *
+bounce_client_suite(void)
 {
     Suite *s = suite_create("bounce_client");
     TCase *tc = tcase_create("core");
@@ -265,7 +302,8 @@ static Suite *bounce_client_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(bounce_client_suite());
     int failed;

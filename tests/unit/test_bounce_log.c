@@ -30,14 +30,16 @@ static char old_cwd[1024];
 #define TEST_ID "0000000000z1"
 
 /* quiet - drop warnings from the expected-failure cases */
-static void quiet(int level, const char *text)
+static void
+quiet(int level, const char *text)
 {
     (void)level;
     (void)text;
 }
 
 /* setup - scratch queue directory with a defer/ queue */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_bounce_log.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -48,7 +50,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch directory */
-static void teardown(void)
+static void
+teardown(void)
 {
     unlink("defer/" TEST_ID);
     rmdir("defer");
@@ -197,7 +200,8 @@ START_TEST(test_read_cases)
 END_TEST
 
 /* bounce_log_suite - all bounce_log tests */
-static Suite *bounce_log_suite(void)
+static Suite *
+bounce_log_suite(void)
 {
     Suite *s = suite_create("bounce_log");
     TCase *tc = tcase_create("core");
@@ -211,7 +215,8 @@ static Suite *bounce_log_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(bounce_log_suite());
     int failed;

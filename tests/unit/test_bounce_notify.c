@@ -55,18 +55,20 @@ static char tmpdir[] = "/tmp/test_bounce_notify.XXXXXX";
 static char *saved_cwd;
 
 /* remove_one - nftw callback */
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void) st;
-    (void) ftw;
+    (void)st;
+    (void)ftw;
     return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 /* setup - scratch queue directory with the folders bounce reads */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    saved_cwd = getcwd((char *) 0, 0);
+    saved_cwd = getcwd((char *)0, 0);
     ck_assert_int_eq(chdir(tmpdir), 0);
     ck_assert_int_eq(mkdir("active", 0700), 0);
     ck_assert_int_eq(mkdir("bounce", 0700), 0);
@@ -82,16 +84,18 @@ static void setup(void)
 }
 
 /* teardown - back to where we were, remove the scratch tree */
-static void teardown(void)
+static void
+teardown(void)
 {
     ck_assert_int_eq(chdir(saved_cwd), 0);
     free(saved_cwd);
-    (void) nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
 /* write_original - a queue file whose content is the given lines */
-static VSTREAM *write_original(const char *path, const char *const *lines, int terminate)
+static VSTREAM *
+write_original(const char *path, const char *const *lines, int terminate)
 {
     VSTREAM *fp = vstream_fopen(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
@@ -116,7 +120,8 @@ static VSTREAM *write_original(const char *path, const char *const *lines, int t
 }
 
 /* read_back - the composed records as text (NORM adds a newline) */
-static char *read_back(VSTREAM *fp)
+static char *
+read_back(VSTREAM *fp)
 {
     VSTRING *rec = vstring_alloc(100);
     VSTRING *text = vstring_alloc(1000);
@@ -134,7 +139,8 @@ static char *read_back(VSTREAM *fp)
 }
 
 /* header_value - the value of a header line in a block, or NULL */
-static char *header_value(const char *block, const char *name)
+static char *
+header_value(const char *block, const char *name)
 {
     VSTRING *pattern = vstring_alloc(100);
     const char *cp;
@@ -148,15 +154,19 @@ static char *header_value(const char *block, const char *name)
         cp += LEN(pattern);
     if (cp) {
         end = strchr(cp, '\n');
-        value = mystrndup(cp, end ? (size_t) (end - cp) : strlen(cp));
+        value = mystrndup(cp, end ? (size_t)(end - cp) : strlen(cp));
     }
     vstring_free(pattern);
     return value;
 }
 
-static const char *const small_message[] = {
-    "Subject: lunch", "Message-ID: <1@example.org>", "", "See you at noon.", "CONT:long ",
-    "line", 0};
+static const char *const small_message[] = {"Subject: lunch",
+                                            "Message-ID: <1@example.org>",
+                                            "",
+                                            "See you at noon.",
+                                            "CONT:long ",
+                                            "line",
+                                            0};
 static const char *const eight_bit_message[] = {"Subject: caf\xc3\xa9", "", "\xc3\xa9t\xc3\xa9", 0};
 static const char *const eight_bit_body[] = {"Subject: summer", "", "\xc3\xa9t\xc3\xa9 ", 0};
 
@@ -171,7 +181,7 @@ typedef struct NOTIFY_CASE {
     int terminate;            /* 0: a corrupt queue file */
     long size_limit;
     int postmaster_copy;
-    const char *part3_type;   /* NULL: no third part */
+    const char *part3_type; /* NULL: no third part */
     const char *encoding;
 } NOTIFY_CASE;
 
@@ -189,7 +199,8 @@ static const NOTIFY_CASE notify_cases[] = {
 };
 
 /* check_top - the notification's own header */
-static void check_top(const char *text, const NOTIFY_CASE *tc, VSTRING *boundary)
+static void
+check_top(const char *text, const NOTIFY_CASE *tc, VSTRING *boundary)
 {
     char *value;
 
@@ -215,12 +226,14 @@ static void check_top(const char *text, const NOTIFY_CASE *tc, VSTRING *boundary
     value = header_value(text, "Content-Transfer-Encoding");
     ck_assert_str_eq(value, tc->encoding);
     myfree(value);
-    ck_assert_ptr_nonnull(strstr(text, "\n\tboundary=\"" "ABCDEF.1000000000/mx.example.com\"\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\n\tboundary=\""
+                                       "ABCDEF.1000000000/mx.example.com\"\n"));
     vstring_strcpy(boundary, "ABCDEF.1000000000/mx.example.com");
 }
 
 /* split_parts - the bodies between "--boundary" lines */
-static ARGV *split_parts(const char *text, const char *boundary)
+static ARGV *
+split_parts(const char *text, const char *boundary)
 {
     VSTRING *delim = vstring_alloc(100);
     VSTRING *close = vstring_alloc(100);
@@ -246,7 +259,8 @@ static ARGV *split_parts(const char *text, const char *boundary)
 }
 
 /* check_status_part - the machine-readable report */
-static void check_status_part(const char *part)
+static void
+check_status_part(const char *part)
 {
     const char *per_rcpt;
     char *value;
@@ -325,8 +339,8 @@ START_TEST(test_notify_table)
         myfree(value);
         if (strcmp(tc->part3_type, "message/rfc822") == 0 && tc->lines == small_message)
             ck_assert_ptr_nonnull(strstr(parts->argv[2], "\n\nSubject: lunch\nMessage-ID: "
-                                                          "<1@example.org>\n\nSee you at noon.\n"
-                                                          "long line\n"));
+                                                         "<1@example.org>\n\nSee you at noon.\n"
+                                                         "long line\n"));
         if (strcmp(tc->part3_type, "text/rfc822-headers") == 0)
             ck_assert_ptr_null(strstr(parts->argv[2], "noon"));
     } else {
@@ -363,11 +377,12 @@ START_TEST(test_date)
 END_TEST
 
 /* queue_id - a well-formed queue ID */
-static const char *queue_id(VSTRING *buf)
+static const char *
+queue_id(VSTRING *buf)
 {
     struct timeval tv = {1000000000, 123456};
 
-    mail_queue_id_make(buf, (ino_t) 4242, &tv);
+    mail_queue_id_make(buf, (ino_t)4242, &tv);
     return STR(buf);
 }
 
@@ -408,7 +423,8 @@ START_TEST(test_flush_paths)
 END_TEST
 
 /* talk - send raw request attributes, serve them, read the answer */
-static int talk(int good, int *status)
+static int
+talk(int good, int *status)
 {
     int sv[2];
     VSTREAM *client;
@@ -434,11 +450,12 @@ static int talk(int good, int *status)
     vstream_fflush(client);
     bounce_service_request(server);
     vstream_fclose(server);
-    ck_assert_int_eq(attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, proto),
-                               ATTR_TYPE_END), 1);
+    ck_assert_int_eq(
+        attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, proto), ATTR_TYPE_END),
+        1);
     ck_assert_str_eq(STR(proto), MAIL_PROTO_BOUNCE);
-    got = attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, status),
-                    ATTR_TYPE_END);
+    got =
+        attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, status), ATTR_TYPE_END);
     vstream_fclose(client);
     vstring_free(id);
     vstring_free(proto);
@@ -467,7 +484,8 @@ START_TEST(test_client_unreachable)
 END_TEST
 
 /* bounce_notify_suite - the test suite */
-static Suite *bounce_notify_suite(void)
+static Suite *
+bounce_notify_suite(void)
 {
     Suite *s = suite_create("bounce_notify");
     TCase *tc = tcase_create("core");
@@ -483,7 +501,8 @@ static Suite *bounce_notify_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(bounce_notify_suite());
     int failed;

@@ -61,75 +61,173 @@ typedef struct TEST_CASE {
 static char test_dir[] = "/tmp/test_cleanup_bounce_XXXXXX";
 static VSTRING *test_log;
 
-#define ENV_LOCAL {'T', "1000000000 0"}, {'A', "uid=1000"}, {'F', "jo"}
+#define ENV_LOCAL                                                                                  \
+    {'T', "1000000000 0"}, {'A', "uid=1000"},                                                      \
+    {                                                                                              \
+        'F', "jo"                                                                                  \
+    }
 #define OUT_LOCAL "T 1000000000 0\nA uid=1000\nF jo@host.example.com\n"
-#define RECEIVED "N Received: by host.example.com (postern, from userid 1000)\n" \
-                 "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
-#define ADDED "N Message-Id: <20010909014640.QID@host.example.com>\n" \
-              "N Date: Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n" \
-              "N From: jo@host.example.com\n"
+#define RECEIVED                                                                                   \
+    "N Received: by host.example.com (postern, from userid 1000)\n"                                \
+    "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
+#define ADDED                                                                                      \
+    "N Message-Id: <20010909014640.QID@host.example.com>\n"                                        \
+    "N Date: Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"                                              \
+    "N From: jo@host.example.com\n"
 #define BODY_30 "0123456789012345678901234567890"
 
 static const TEST_CASE cases[] = {
-    {"too many hops: whole message kept, recipients done", "hopcount_limit = 1\n",
+    {"too many hops: whole message kept, recipients done",
+     "hopcount_limit = 1\n",
      CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "bob@example.org"}, {'R', "ann@example.org"}, {'M', ""},
-      {'N', "Received: 1"}, {'N', "Received: 2"}, {'N', ""}, {'N', "body"}, {'X', ""},
+     {ENV_LOCAL,
+      {'R', "bob@example.org"},
+      {'R', "ann@example.org"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', ""},
+      {'N', "body"},
+      {'X', ""},
       {'E', ""}},
-     CLEANUP_STAT_HOPS, 1,
+     CLEANUP_STAT_HOPS,
+     1,
      OUT_LOCAL "D bob@example.org\nD ann@example.org\n" RECEIVED
-     "N Received: 1\nN Received: 2\n" ADDED "N \nN body\nX \nE \n",
+               "N Received: 1\nN Received: 2\n" ADDED "N \nN body\nX \nE \n",
      "bob@example.org bob@example.org 5.4.6 failed too many hops\n"
      "ann@example.org ann@example.org 5.4.6 failed too many hops\n"},
     {"too big in the body: header kept, -t recipients done, no always_bcc",
      "message_size_limit = 400\nalways_bcc = audit@example.org\n",
      CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_EXTRACT,
-     {ENV_LOCAL, {'M', ""}, {'N', "To: bob@example.org"}, {'N', ""}, {'N', BODY_30},
-      {'N', BODY_30}, {'N', BODY_30}, {'N', BODY_30}, {'N', BODY_30}, {'N', BODY_30},
-      {'N', BODY_30}, {'N', BODY_30}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_SIZE, 1,
+     {ENV_LOCAL,
+      {'M', ""},
+      {'N', "To: bob@example.org"},
+      {'N', ""},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'N', BODY_30},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_SIZE,
+     1,
      OUT_LOCAL RECEIVED "N To: bob@example.org\n" ADDED "X \nD bob@example.org\nE \n",
      "bob@example.org bob@example.org 5.3.4 failed message file too big\n"},
-    {"too big in the header: content up to the limit is kept", "message_size_limit = 150\n",
+    {"too big in the header: content up to the limit is kept",
+     "message_size_limit = 150\n",
      CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "bob"}, {'M', ""}, {'N', "Subject: " BODY_30},
-      {'N', "X-One: " BODY_30}, {'N', "X-Two: " BODY_30}, {'N', ""}, {'N', "body"},
-      {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_SIZE, 1,
+     {ENV_LOCAL,
+      {'R', "bob"},
+      {'M', ""},
+      {'N', "Subject: " BODY_30},
+      {'N', "X-One: " BODY_30},
+      {'N', "X-Two: " BODY_30},
+      {'N', ""},
+      {'N', "body"},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_SIZE,
+     1,
      OUT_LOCAL "O bob\nD bob@host.example.com\n" RECEIVED "N Subject: " BODY_30
-     "\nN X-One: " BODY_30 "\nX \nE \n",
+               "\nN X-One: " BODY_30 "\nX \nE \n",
      "bob@host.example.com bob 5.3.4 failed message file too big\n"},
-    {"malformed content record: bounced as bad content", "", CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "bob@example.org"}, {'M', ""}, {'N', "Subject: s"}, {'N', ""},
-      {'F', "late@example.org"}, {'N', "more"}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, 1,
+    {"malformed content record: bounced as bad content",
+     "",
+     CLEANUP_FLAG_LOCAL,
+     {ENV_LOCAL,
+      {'R', "bob@example.org"},
+      {'M', ""},
+      {'N', "Subject: s"},
+      {'N', ""},
+      {'F', "late@example.org"},
+      {'N', "more"},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_BAD,
+     1,
      OUT_LOCAL "D bob@example.org\n" RECEIVED "N Subject: s\n" ADDED "N \nX \nE \n",
      "bob@example.org bob@example.org 5.6.0 failed internal protocol error\n"},
-    {"END inside the content: the file is completed", "", CLEANUP_FLAG_LOCAL,
+    {"END inside the content: the file is completed",
+     "",
+     CLEANUP_FLAG_LOCAL,
      {ENV_LOCAL, {'R', "bob@example.org"}, {'M', ""}, {'N', "Subject: s"}, {'E', ""}},
-     CLEANUP_STAT_BAD, 1, OUT_LOCAL "D bob@example.org\n" RECEIVED "X \nE \n",
+     CLEANUP_STAT_BAD,
+     1,
+     OUT_LOCAL "D bob@example.org\n" RECEIVED "X \nE \n",
      "bob@example.org bob@example.org 5.6.0 failed internal protocol error\n"},
-    {"not a local submission: not bounced", "hopcount_limit = 1\n", 0,
-     {{'F', "a@example.org"}, {'R', "b@example.org"}, {'M', ""}, {'N', "Received: 1"},
-      {'N', "Received: 2"}, {'N', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_HOPS, 0, NULL, NULL},
-    {"error in the envelope: not bounced", "", CLEANUP_FLAG_LOCAL,
+    {"not a local submission: not bounced",
+     "hopcount_limit = 1\n",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@example.org"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_HOPS,
+     0,
+     NULL,
+     NULL},
+    {"error in the envelope: not bounced",
+     "",
+     CLEANUP_FLAG_LOCAL,
      {ENV_LOCAL, {'N', "x"}, {'R', "b@example.org"}, {'M', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, 0, NULL, NULL},
-    {"no recipients at all: not bounced", "hopcount_limit = 1\n",
+     CLEANUP_STAT_BAD,
+     0,
+     NULL,
+     NULL},
+    {"no recipients at all: not bounced",
+     "hopcount_limit = 1\n",
      CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_EXTRACT,
-     {ENV_LOCAL, {'M', ""}, {'N', "Received: 1"}, {'N', "Received: 2"}, {'N', ""},
-      {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_HOPS | CLEANUP_STAT_RCPT, 0, NULL, NULL},
-    {"bad record after XTRA: not bounced", "hopcount_limit = 1\n", CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "b@example.org"}, {'M', ""}, {'N', "Received: 1"},
-      {'N', "Received: 2"}, {'N', ""}, {'X', ""}, {'N', "x"}, {'E', ""}},
-     CLEANUP_STAT_HOPS | CLEANUP_STAT_BAD, 0, NULL, NULL},
-    {"null sender: bounced all the same", "hopcount_limit = 1\n", CLEANUP_FLAG_LOCAL,
-     {{'T', "1000000000 0"}, {'F', ""}, {'R', "bob@example.org"}, {'M', ""},
-      {'N', "Received: 1"}, {'N', "Received: 2"}, {'N', "From: x"}, {'N', "Date: d"},
-      {'N', "Message-Id: <m@m>"}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_HOPS, 1,
+     {ENV_LOCAL,
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_HOPS | CLEANUP_STAT_RCPT,
+     0,
+     NULL,
+     NULL},
+    {"bad record after XTRA: not bounced",
+     "hopcount_limit = 1\n",
+     CLEANUP_FLAG_LOCAL,
+     {ENV_LOCAL,
+      {'R', "b@example.org"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', ""},
+      {'X', ""},
+      {'N', "x"},
+      {'E', ""}},
+     CLEANUP_STAT_HOPS | CLEANUP_STAT_BAD,
+     0,
+     NULL,
+     NULL},
+    {"null sender: bounced all the same",
+     "hopcount_limit = 1\n",
+     CLEANUP_FLAG_LOCAL,
+     {{'T', "1000000000 0"},
+      {'F', ""},
+      {'R', "bob@example.org"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', "From: x"},
+      {'N', "Date: d"},
+      {'N', "Message-Id: <m@m>"},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_HOPS,
+     1,
      "T 1000000000 0\nF \nD bob@example.org\n"
      "N Received: by host.example.com (postern)\n"
      "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
@@ -138,21 +236,25 @@ static const TEST_CASE cases[] = {
 };
 
 /* test_capture - keep log text for assertions */
-static void test_capture(int level, const char *text)
+static void
+test_capture(int level, const char *text)
 {
-    (void) level;
+    (void)level;
     vstring_sprintf_append(test_log, "%s\n", text);
 }
 
 /* test_config - write main.cf with extra lines and load it */
-static void test_config(const char *extra)
+static void
+test_config(const char *extra)
 {
     VSTREAM *fp;
 
     fp = vstream_fopen("main.cf", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ck_assert_ptr_nonnull(fp);
-    vstream_fprintf(fp, "myhostname = host.example.com\nmydomain = example.com\n"
-                    "line_length_limit = 256\nenable_original_recipient = yes\n%s", extra);
+    vstream_fprintf(fp,
+                    "myhostname = host.example.com\nmydomain = example.com\n"
+                    "line_length_limit = 256\nenable_original_recipient = yes\n%s",
+                    extra);
     ck_assert_int_eq(vstream_fclose(fp), 0);
     mail_conf_set_dir(test_dir);
     mail_conf_read();
@@ -160,7 +262,8 @@ static void test_config(const char *extra)
 }
 
 /* test_render - read back the queue file as "T data" lines */
-static void test_render(VSTREAM *fp, VSTRING *out)
+static void
+test_render(VSTREAM *fp, VSTRING *out)
 {
     VSTRING *buf = vstring_alloc(100);
     int type;
@@ -177,7 +280,8 @@ static void test_render(VSTREAM *fp, VSTRING *out)
 }
 
 /* test_render_log - the bounce log as "rcpt orig dsn action reason" lines; 0: none */
-static int test_render_log(VSTRING *out)
+static int
+test_render_log(VSTRING *out)
 {
     BOUNCE_LOG_ENTRY *entry;
     VSTREAM *log;
@@ -195,20 +299,21 @@ static int test_render_log(VSTRING *out)
 }
 
 /* test_feed - a fresh state on a new file, with every record fed in */
-static CLEANUP_STATE *test_feed(const TEST_CASE *tc)
+static CLEANUP_STATE *
+test_feed(const TEST_CASE *tc)
 {
     CLEANUP_STATE *state;
     VSTREAM *fp;
     int i;
 
-    (void) unlink("bounce/QID");
+    (void)unlink("bounce/QID");
     fp = vstream_fopen("queuefile", O_RDWR | O_CREAT | O_TRUNC, 0600);
     ck_assert_ptr_nonnull(fp);
     state = cleanup_state_alloc(fp, "QID", tc->flags);
     state->arrival_sec = 1000000000;
     state->arrival_usec = 0;
     for (i = 0; tc->in[i].type != 0; i++)
-        cleanup_record(state, tc->in[i].type, tc->in[i].data, (ssize_t) strlen(tc->in[i].data));
+        cleanup_record(state, tc->in[i].type, tc->in[i].data, (ssize_t)strlen(tc->in[i].data));
     return (state);
 }
 
@@ -286,10 +391,14 @@ START_TEST(test_logged)
     ck_assert_int_eq(cleanup_finish(state), CLEANUP_STAT_SIZE);
     vstring_reset(test_log);
     ck_assert_int_eq(cleanup_bounce(state), CLEANUP_STAT_OK);
-    ck_assert_msg(strncmp(STR(test_log), "QID: to=<bob@host.example.com>, orig_to=<bob>, "
-                          "relay=none, delay=", 56) == 0, "log: %s", STR(test_log));
-    ck_assert_msg(strstr(STR(test_log), ", dsn=5.3.4, status=bounced (message file too big)\n")
-                  != NULL, "log: %s", STR(test_log));
+    ck_assert_msg(strncmp(STR(test_log),
+                          "QID: to=<bob@host.example.com>, orig_to=<bob>, "
+                          "relay=none, delay=",
+                          56) == 0,
+                  "log: %s", STR(test_log));
+    ck_assert_msg(strstr(STR(test_log), ", dsn=5.3.4, status=bounced (message file too big)\n") !=
+                      NULL,
+                  "log: %s", STR(test_log));
     ck_assert_ptr_eq(strchr(STR(test_log), '\n'), STR(test_log) + LEN(test_log) - 1);
     vstream_fclose(state->dst);
     cleanup_state_free(state);
@@ -326,12 +435,13 @@ START_TEST(test_log_unwritable)
 END_TEST
 
 /* cleanup_bounce_suite - collect the tests */
-static Suite *cleanup_bounce_suite(void)
+static Suite *
+cleanup_bounce_suite(void)
 {
     Suite *s = suite_create("cleanup_bounce");
     TCase *tc = tcase_create("core");
 
-    tcase_add_loop_test(tc, test_cases, 0, (int) (sizeof(cases) / sizeof(cases[0])));
+    tcase_add_loop_test(tc, test_cases, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_truncated_size);
     tcase_add_test(tc, test_logged);
     tcase_add_test(tc, test_dsn);
@@ -341,7 +451,8 @@ static Suite *cleanup_bounce_suite(void)
 }
 
 /* main - run the suite in a scratch queue directory; non-zero exit on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr;
     int failed;
@@ -358,10 +469,10 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    (void) unlink("bounce/QID");
-    (void) rmdir("bounce");
-    (void) unlink("main.cf");
-    (void) unlink("queuefile");
+    (void)unlink("bounce/QID");
+    (void)rmdir("bounce");
+    (void)unlink("main.cf");
+    (void)unlink("queuefile");
     if (chdir("/") != 0 || rmdir(test_dir) != 0)
         perror(test_dir);
     return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);

@@ -48,14 +48,16 @@ static char old_cwd[1024];
 static VSTRING *warnings;
 
 /* capture - collect warnings, one per line */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         vstring_sprintf_append(warnings, "%s\n", text);
 }
 
 /* ends_with - does text end with suffix? */
-static int ends_with(const char *text, const char *suffix)
+static int
+ends_with(const char *text, const char *suffix)
 {
     size_t tlen = strlen(text);
     size_t slen = strlen(suffix);
@@ -64,7 +66,8 @@ static int ends_with(const char *text, const char *suffix)
 }
 
 /* setup - scratch queue directory, parameters, warning capture */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_cleanup_client.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -79,7 +82,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     msg_output_reset();
     vstring_free(warnings);
@@ -93,18 +97,18 @@ static void teardown(void)
 
 /* What the fake server does. */
 enum script {
-    SERVE,          /* the whole conversation, then the status and reason */
-    WRONG_PROTO,    /* announce "showq" */
-    NO_ID,          /* announce, then an empty list instead of the queue ID */
-    BAD_ID,         /* announce, then a malformed queue ID */
+    SERVE,             /* the whole conversation, then the status and reason */
+    WRONG_PROTO,       /* announce "showq" */
+    NO_ID,             /* announce, then an empty list instead of the queue ID */
+    BAD_ID,            /* announce, then a malformed queue ID */
     DIE_BEFORE_ANSWER, /* read everything, exit without an answer */
-    BAD_ANSWER,     /* read everything, answer { status=abc } */
-    DIE_AT_ONCE,    /* exit right after sending the queue ID */
+    BAD_ANSWER,        /* read everything, answer { status=abc } */
+    DIE_AT_ONCE,       /* exit right after sending the queue ID */
 };
 
 struct server {
     pid_t pid;
-    int report_fd;  /* what the server received */
+    int report_fd; /* what the server received */
 };
 
 /*
@@ -112,8 +116,9 @@ struct server {
  * report says "flags=N records=TYPES last=DATA" (record types as letters,
  * the data of the last RCPT record).
  */
-static struct server fake_cleanup(const char *path, enum script script, const char *queue_id,
-                                  int status, const char *reason)
+static struct server
+fake_cleanup(const char *path, enum script script, const char *queue_id, int status,
+             const char *reason)
 {
     struct server srv;
     int listen_fd = unix_listen(path, 5, 0666, BLOCKING);
@@ -136,7 +141,8 @@ static struct server fake_cleanup(const char *path, enum script script, const ch
             _exit(2);
         stream = vstream_fdopen(fd, O_RDWR);
         vstream_set_timeout(stream, 5);
-        if (mail_announce(stream, script == WRONG_PROTO ? MAIL_PROTO_SHOWQ : MAIL_PROTO_CLEANUP) < 0)
+        if (mail_announce(stream, script == WRONG_PROTO ? MAIL_PROTO_SHOWQ : MAIL_PROTO_CLEANUP) <
+            0)
             _exit(3);
         if (script == WRONG_PROTO)
             _exit(0);
@@ -154,7 +160,7 @@ static struct server fake_cleanup(const char *path, enum script script, const ch
         }
         if (script == NO_ID || script == BAD_ID) {
             while (vstream_getc(stream) != VSTREAM_EOF)
-                 /* void */ ;
+                /* void */;
             _exit(0);
         }
         if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_FLAGS, &flags),
@@ -189,15 +195,16 @@ static struct server fake_cleanup(const char *path, enum script script, const ch
 }
 
 /* finish - reap the server, check its exit status, return its report */
-static char *finish(struct server srv)
+static char *
+finish(struct server srv)
 {
     static char report[1000];
     size_t len = 0;
     ssize_t n;
     int status;
 
-    while (len < sizeof(report) - 1
-           && (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
+    while (len < sizeof(report) - 1 &&
+           (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
         len += (size_t)n;
     report[len] = 0;
     close(srv.report_fd);
@@ -207,7 +214,8 @@ static char *finish(struct server srv)
 }
 
 /* send_message - the records of a small message */
-static void send_message(VSTREAM *stream)
+static void
+send_message(VSTREAM *stream)
 {
     rec_fputs(stream, REC_TYPE_TIME, "1700000000 0");
     rec_fputs(stream, REC_TYPE_FROM, "alice@example.com");
@@ -223,9 +231,9 @@ static void send_message(VSTREAM *stream)
 
 static const struct status_case {
     const char *label;
-    const char *path;        /* where the server listens */
-    int flags;               /* given to cleanup_client_open() */
-    int want_flags;          /* what the server receives */
+    const char *path; /* where the server listens */
+    int flags;        /* given to cleanup_client_open() */
+    int want_flags;   /* what the server receives */
     int status;
     const char *reason;
     const char *want_why;
@@ -296,7 +304,7 @@ START_TEST(test_public_preferred)
         char buf[100];
 
         while (timed_read(fd, buf, sizeof(buf), 5) > 0)
-             /* void */ ;
+            /* void */;
     }
     close(fd);
     (void)finish(priv);
@@ -326,8 +334,8 @@ START_TEST(test_open_fail)
 
     ck_assert_ptr_null(cleanup_client_open(0, id));
     /* The module's warning is the last one (attr_scan may warn first). */
-    ck_assert_msg(ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"",
-                  tc->label, STR(warnings));
+    ck_assert_msg(ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"", tc->label,
+                  STR(warnings));
     (void)finish(srv);
     vstring_free(id);
 }
@@ -347,7 +355,7 @@ END_TEST
 static const struct close_fail_case {
     const char *label;
     enum script script;
-    int big;                 /* send more than the socket buffers hold */
+    int big; /* send more than the socket buffers hold */
     const char *want_why;
 } close_fail_cases[] = {
     {"dies before its answer", DIE_BEFORE_ANSWER, 0,
@@ -422,7 +430,8 @@ START_TEST(test_strerror)
 END_TEST
 
 /* cleanup_client_suite - all cleanup_client tests */
-static Suite *cleanup_client_suite(void)
+static Suite *
+cleanup_client_suite(void)
 {
     Suite *s = suite_create("cleanup_client");
     TCase *tc = tcase_create("core");
@@ -440,7 +449,8 @@ static Suite *cleanup_client_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(cleanup_client_suite());
     int failed;

@@ -27,7 +27,8 @@
 static char test_dir[] = "/tmp/test_cleanup_header_XXXXXX";
 
 /* test_config - write main.cf with extra lines and load it */
-static void test_config(const char *extra)
+static void
+test_config(const char *extra)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -63,9 +64,9 @@ static const struct {
 /* test_name_len - which lines start a header */
 START_TEST(test_name_len)
 {
-    ck_assert_int_eq(cleanup_header_name_len(name_cases[_i].line,
-                                             (ssize_t) strlen(name_cases[_i].line)),
-                     name_cases[_i].name_len);
+    ck_assert_int_eq(
+        cleanup_header_name_len(name_cases[_i].line, (ssize_t)strlen(name_cases[_i].line)),
+        name_cases[_i].name_len);
 }
 END_TEST
 
@@ -73,18 +74,24 @@ static const struct {
     const char *name;
     CLEANUP_HDR_KIND kind;
 } kind_cases[] = {
-    {"Received", CLEANUP_KIND_RECEIVED},  {"RECEIVED", CLEANUP_KIND_RECEIVED},
-    {"message-id", CLEANUP_KIND_MESSAGE_ID}, {"Message-ID", CLEANUP_KIND_MESSAGE_ID},
-    {"bcc", CLEANUP_KIND_BCC},            {"Resent-Bcc", CLEANUP_KIND_RESENT_BCC},
-    {"Resent-Sender", CLEANUP_KIND_RESENT_OTHER}, {"Resent-", CLEANUP_KIND_OTHER},
-    {"To", CLEANUP_KIND_TO},              {"Tox", CLEANUP_KIND_OTHER},
-    {"Subject", CLEANUP_KIND_OTHER},      {"Date", CLEANUP_KIND_DATE},
+    {"Received", CLEANUP_KIND_RECEIVED},
+    {"RECEIVED", CLEANUP_KIND_RECEIVED},
+    {"message-id", CLEANUP_KIND_MESSAGE_ID},
+    {"Message-ID", CLEANUP_KIND_MESSAGE_ID},
+    {"bcc", CLEANUP_KIND_BCC},
+    {"Resent-Bcc", CLEANUP_KIND_RESENT_BCC},
+    {"Resent-Sender", CLEANUP_KIND_RESENT_OTHER},
+    {"Resent-", CLEANUP_KIND_OTHER},
+    {"To", CLEANUP_KIND_TO},
+    {"Tox", CLEANUP_KIND_OTHER},
+    {"Subject", CLEANUP_KIND_OTHER},
+    {"Date", CLEANUP_KIND_DATE},
 };
 
 /* test_kind - header kinds */
 START_TEST(test_kind)
 {
-    ck_assert_int_eq(cleanup_header_kind(kind_cases[_i].name, (ssize_t) strlen(kind_cases[_i].name)),
+    ck_assert_int_eq(cleanup_header_kind(kind_cases[_i].name, (ssize_t)strlen(kind_cases[_i].name)),
                      kind_cases[_i].kind);
 }
 END_TEST
@@ -122,8 +129,9 @@ START_TEST(test_date)
 
     setenv("TZ", date_cases[_i].tz, 1);
     tzset();
-    cleanup_header_date(buf, (time_t) date_cases[_i].when);
-    if (strcmp(date_cases[_i].tz, "Asia/Kolkata") != 0 || access("/usr/share/zoneinfo/Asia/Kolkata", R_OK) == 0)
+    cleanup_header_date(buf, (time_t)date_cases[_i].when);
+    if (strcmp(date_cases[_i].tz, "Asia/Kolkata") != 0 ||
+        access("/usr/share/zoneinfo/Asia/Kolkata", R_OK) == 0)
         ck_assert_str_eq(STR(buf), date_cases[_i].expect);
     vstring_free(buf);
 }
@@ -180,7 +188,8 @@ START_TEST(test_received)
     ck_assert_str_eq(STR(buf), "Received: by host.example.com (postern, from userid 1000)\n"
                                "\tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)");
     cleanup_header_received(buf, "h", NULL, "QID", 1000000000);
-    ck_assert_str_eq(STR(buf), "Received: by h (postern)\n\tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)");
+    ck_assert_str_eq(STR(buf),
+                     "Received: by h (postern)\n\tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)");
     vstring_free(buf);
 }
 END_TEST
@@ -217,10 +226,11 @@ START_TEST(test_canon)
 }
 END_TEST
 
-#define COUNT(a) ((int) (sizeof(a) / sizeof((a)[0])))
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* cleanup_header_suite - collect the tests */
-static Suite *cleanup_header_suite(void)
+static Suite *
+cleanup_header_suite(void)
 {
     Suite *s = suite_create("cleanup_header");
     TCase *tc = tcase_create("core");
@@ -238,7 +248,8 @@ static Suite *cleanup_header_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     VSTRING *path = vstring_alloc(100);
     SRunner *sr;
@@ -253,8 +264,8 @@ int main(void)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     vstring_sprintf(path, "%s/main.cf", test_dir);
-    (void) unlink(STR(path));
-    (void) rmdir(test_dir);
+    (void)unlink(STR(path));
+    (void)rmdir(test_dir);
     vstring_free(path);
     return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }

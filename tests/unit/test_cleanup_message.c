@@ -43,185 +43,400 @@ typedef struct TEST_REC {
 
 typedef struct TEST_CASE {
     const char *label;
-    const char *conf;      /* extra main.cf lines */
+    const char *conf; /* extra main.cf lines */
     int flags;
     TEST_REC in[MAX_RECS]; /* ends with type 0 */
     int status;
-    const char *out;       /* rendering; NULL: not checked */
+    const char *out; /* rendering; NULL: not checked */
 } TEST_CASE;
 
 static char test_dir[] = "/tmp/test_cleanup_XXXXXX";
 static VSTRING *test_log;
 
-#define ENV_LOCAL {'T', "1000000000 0"}, {'A', "uid=1000"}, {'U', "Jo User"}, {'F', "jo"}
+#define ENV_LOCAL                                                                                  \
+    {'T', "1000000000 0"}, {'A', "uid=1000"}, {'U', "Jo User"},                                    \
+    {                                                                                              \
+        'F', "jo"                                                                                  \
+    }
 #define OUT_LOCAL "T 1000000000 0\nA uid=1000\nU Jo User\nF jo@host.example.com\n"
-#define RECEIVED "N Received: by host.example.com (postern, from userid 1000)\n" \
-                 "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
-#define ADDED "N Message-Id: <20010909014640.QID@host.example.com>\n" \
-              "N Date: Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n" \
-              "N From: Jo User <jo@host.example.com>\n"
+#define RECEIVED                                                                                   \
+    "N Received: by host.example.com (postern, from userid 1000)\n"                                \
+    "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
+#define ADDED                                                                                      \
+    "N Message-Id: <20010909014640.QID@host.example.com>\n"                                        \
+    "N Date: Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"                                              \
+    "N From: Jo User <jo@host.example.com>\n"
 
 static const TEST_CASE cases[] = {
-    {"local submission gets Received and the missing headers", "", CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "bob"}, {'M', ""}, {'N', "Subject: hi"}, {'N', ""}, {'N', "body"},
-      {'X', ""}, {'E', ""}},
+    {"local submission gets Received and the missing headers",
+     "",
+     CLEANUP_FLAG_LOCAL,
+     {ENV_LOCAL,
+      {'R', "bob"},
+      {'M', ""},
+      {'N', "Subject: hi"},
+      {'N', ""},
+      {'N', "body"},
+      {'X', ""},
+      {'E', ""}},
      0,
      OUT_LOCAL "O bob\nR bob@host.example.com\n" RECEIVED "N Subject: hi\n" ADDED
-     "N \nN body\nX \nE \n"},
-    {"existing headers are kept and not added", "", CLEANUP_FLAG_LOCAL,
-     {ENV_LOCAL, {'R', "bob@example.org"}, {'M', ""}, {'N', "Date: x"}, {'N', "From: y"},
-      {'N', "Message-ID: <a@b>"}, {'N', ""}, {'X', ""}, {'E', ""}},
+               "N \nN body\nX \nE \n"},
+    {"existing headers are kept and not added",
+     "",
+     CLEANUP_FLAG_LOCAL,
+     {ENV_LOCAL,
+      {'R', "bob@example.org"},
+      {'M', ""},
+      {'N', "Date: x"},
+      {'N', "From: y"},
+      {'N', "Message-ID: <a@b>"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      OUT_LOCAL "R bob@example.org\n" RECEIVED
-     "N Date: x\nN From: y\nN Message-ID: <a@b>\nN \nX \nE \n"},
-    {"remote client: nothing added", "", 0,
-     {{'F', "a@example.org"}, {'R', "b@example.org"}, {'M', ""}, {'N', "Subject: s"},
-      {'N', ""}, {'N', "x"}, {'X', ""}, {'E', ""}},
-     0, NULL},
-    {"bcc removed, recipients extracted", "", CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_EXTRACT,
-     {ENV_LOCAL, {'M', ""}, {'N', "To: a@x.example, B <b@y.example>"}, {'N', "Cc: c@z.example"},
-      {'N', "Bcc: d@w.example"}, {'N', "Return-Path: <q@q.example>"}, {'N', "Date: d"},
-      {'N', "From: f"}, {'N', "Message-Id: <m@m>"}, {'N', ""}, {'X', ""}, {'E', ""}},
+               "N Date: x\nN From: y\nN Message-ID: <a@b>\nN \nX \nE \n"},
+    {"remote client: nothing added",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@example.org"},
+      {'M', ""},
+      {'N', "Subject: s"},
+      {'N', ""},
+      {'N', "x"},
+      {'X', ""},
+      {'E', ""}},
+     0,
+     NULL},
+    {"bcc removed, recipients extracted",
+     "",
+     CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_EXTRACT,
+     {ENV_LOCAL,
+      {'M', ""},
+      {'N', "To: a@x.example, B <b@y.example>"},
+      {'N', "Cc: c@z.example"},
+      {'N', "Bcc: d@w.example"},
+      {'N', "Return-Path: <q@q.example>"},
+      {'N', "Date: d"},
+      {'N', "From: f"},
+      {'N', "Message-Id: <m@m>"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      OUT_LOCAL RECEIVED "N To: a@x.example, B <b@y.example>\nN Cc: c@z.example\n"
-     "N Date: d\nN From: f\nN Message-Id: <m@m>\nN \nX \n"
-     "R a@x.example\nR b@y.example\nR c@z.example\nR d@w.example\nE \n"},
-    {"resent headers: only resent recipients, resent headers added", "",
+                        "N Date: d\nN From: f\nN Message-Id: <m@m>\nN \nX \n"
+                        "R a@x.example\nR b@y.example\nR c@z.example\nR d@w.example\nE \n"},
+    {"resent headers: only resent recipients, resent headers added",
+     "",
      CLEANUP_FLAG_LOCAL | CLEANUP_FLAG_EXTRACT,
-     {ENV_LOCAL, {'M', ""}, {'N', "To: t@x.example"}, {'N', "Resent-To: r@x.example"},
-      {'N', "Resent-Bcc: s@x.example"}, {'N', ""}, {'X', ""}, {'E', ""}},
+     {ENV_LOCAL,
+      {'M', ""},
+      {'N', "To: t@x.example"},
+      {'N', "Resent-To: r@x.example"},
+      {'N', "Resent-Bcc: s@x.example"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
-     OUT_LOCAL RECEIVED "N To: t@x.example\nN Resent-To: r@x.example\n"
+     OUT_LOCAL RECEIVED
+     "N To: t@x.example\nN Resent-To: r@x.example\n"
      "N Resent-Message-Id: <20010909014640.QID@host.example.com>\n"
      "N Resent-Date: Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
      "N Resent-From: Jo User <jo@host.example.com>\nN \nX \nR r@x.example\nR s@x.example\nE \n"},
-    {"folded header written as it came, extracted unfolded", "", CLEANUP_FLAG_EXTRACT,
-     {{'F', "a@example.org"}, {'M', ""}, {'N', "To: a@x.example,"}, {'N', "\t b@y.example"},
-      {'N', ""}, {'X', ""}, {'E', ""}},
+    {"folded header written as it came, extracted unfolded",
+     "",
+     CLEANUP_FLAG_EXTRACT,
+     {{'F', "a@example.org"},
+      {'M', ""},
+      {'N', "To: a@x.example,"},
+      {'N', "\t b@y.example"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nN To: a@x.example,\nN \t b@y.example\nN \nX \n"
      "R a@x.example\nR b@y.example\nE \n"},
-    {"duplicates dropped, command line and header", "", CLEANUP_FLAG_EXTRACT,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'R', "b@y.example"}, {'M', ""},
-      {'N', "To: b@y.example, c@y.example"}, {'N', ""}, {'X', ""}, {'E', ""}},
+    {"duplicates dropped, command line and header",
+     "",
+     CLEANUP_FLAG_EXTRACT,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', "To: b@y.example, c@y.example"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nR b@y.example\nN To: b@y.example, c@y.example\nN \n"
      "X \nR c@y.example\nE \n"},
-    {"first line not a header: separator inserted", "", 0,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', "hello world"},
-      {'N', "x: y"}, {'X', ""}, {'E', ""}},
+    {"first line not a header: separator inserted",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', "hello world"},
+      {'N', "x: y"},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nN hello world\nN x: y\nX \nE \n"},
-    {"long body line in pieces passes through", "", 0,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', ""}, {'L', "abc"},
-      {'L', "def"}, {'N', "gh"}, {'N', "\x80\xff 8-bit"}, {'X', ""}, {'E', ""}},
+    {"long body line in pieces passes through",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', ""},
+      {'L', "abc"},
+      {'L', "def"},
+      {'N', "gh"},
+      {'N', "\x80\xff 8-bit"},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nL abc\nL def\nN gh\n"
      "N \x80\xff 8-bit\nX \nE \n"},
-    {"notification: Received without uid, Message-Id added", "", CLEANUP_FLAG_BOUNCE,
-     {{'T', "1000000000 0"}, {'F', ""}, {'R', "jo@example.org"}, {'M', ""},
-      {'N', "From: MAILER-DAEMON (Mail Delivery System)"}, {'N', "Date: d"}, {'N', ""},
-      {'X', ""}, {'E', ""}},
+    {"notification: Received without uid, Message-Id added",
+     "",
+     CLEANUP_FLAG_BOUNCE,
+     {{'T', "1000000000 0"},
+      {'F', ""},
+      {'R', "jo@example.org"},
+      {'M', ""},
+      {'N', "From: MAILER-DAEMON (Mail Delivery System)"},
+      {'N', "Date: d"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF \nR jo@example.org\n"
      "N Received: by host.example.com (postern)\n"
      "N \tid QID; Sun,  9 Sep 2001 01:46:40 +0000 (UTC)\n"
      "N From: MAILER-DAEMON (Mail Delivery System)\nN Date: d\n"
      "N Message-Id: <20010909014640.QID@host.example.com>\nN \nX \nE \n"},
-    {"always_bcc", "always_bcc = audit@example.org\n", 0,
+    {"always_bcc",
+     "always_bcc = audit@example.org\n",
+     0,
      {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', ""}, {'X', ""}, {'E', ""}},
-     0, "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nX \nR audit@example.org\nE \n"},
-    {"too many hops", "hopcount_limit = 2\n", 0,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', "Received: 1"},
-      {'N', "Received: 2"}, {'N', "Received: 3"}, {'N', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_HOPS, NULL},
-    {"hops at the limit are fine", "hopcount_limit = 2\n", 0,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', "Received: 1"},
-      {'N', "Received: 2"}, {'N', ""}, {'X', ""}, {'E', ""}},
-     0, NULL},
-    {"message too big", "message_size_limit = 20\n", 0,
-     {{'F', "a@example.org"}, {'R', "b@y.example"}, {'M', ""}, {'N', ""},
-      {'N', "0123456789012345678901234567890"}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_SIZE, NULL},
-    {"no recipients", "", CLEANUP_FLAG_EXTRACT,
-     {{'F', "a@example.org"}, {'M', ""}, {'N', "Subject: x"}, {'N', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_RCPT, NULL},
-    {"recipient before sender", "", 0,
-     {{'R', "b@y.example"}, {'F', "a@example.org"}, {'M', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"content record in the envelope", "", 0,
-     {{'F', "a@example.org"}, {'N', "x"}, {'M', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"two senders", "", 0,
-     {{'F', "a@example.org"}, {'F', "b@example.org"}, {'R', "c@example.org"}, {'M', ""},
-      {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"no END record", "", 0,
-     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"malformed attribute", "", 0,
-     {{'A', "novalue"}, {'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""},
+     0,
+     "T 1000000000 0\nF a@example.org\nR b@y.example\nN \nX \nR audit@example.org\nE \n"},
+    {"too many hops",
+     "hopcount_limit = 2\n",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', "Received: 3"},
+      {'N', ""},
+      {'X', ""},
       {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"record after END", "", 0,
-     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""}, {'E', ""},
+     CLEANUP_STAT_HOPS,
+     NULL},
+    {"hops at the limit are fine",
+     "hopcount_limit = 2\n",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', "Received: 1"},
+      {'N', "Received: 2"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
+     0,
+     NULL},
+    {"message too big",
+     "message_size_limit = 20\n",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "b@y.example"},
+      {'M', ""},
+      {'N', ""},
+      {'N', "0123456789012345678901234567890"},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_SIZE,
+     NULL},
+    {"no recipients",
+     "",
+     CLEANUP_FLAG_EXTRACT,
+     {{'F', "a@example.org"}, {'M', ""}, {'N', "Subject: x"}, {'N', ""}, {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_RCPT,
+     NULL},
+    {"recipient before sender",
+     "",
+     0,
+     {{'R', "b@y.example"}, {'F', "a@example.org"}, {'M', ""}, {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"content record in the envelope",
+     "",
+     0,
+     {{'F', "a@example.org"}, {'N', "x"}, {'M', ""}, {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"two senders",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'F', "b@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"no END record",
+     "",
+     0,
+     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"malformed attribute",
+     "",
+     0,
+     {{'A', "novalue"},
+      {'F', "a@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"record after END",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
+      {'E', ""},
       {'N', "late"}},
-     CLEANUP_STAT_BAD, NULL},
-    {"over-long header is truncated", "header_size_limit = 20\n", 0,
-     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""},
-      {'N', "Subject: 0123456789abcdef"}, {'N', " more"}, {'N', "X: y"}, {'N', ""}, {'X', ""},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"over-long header is truncated",
+     "header_size_limit = 20\n",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'N', "Subject: 0123456789abcdef"},
+      {'N', " more"},
+      {'N', "X: y"},
+      {'N', ""},
+      {'X', ""},
       {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nR c@example.org\nN Subject: 0123456789a\nN X: y\nN \n"
      "X \nE \n"},
-    {"empty recipient becomes empty_address_recipient", "", 0,
+    {"empty recipient becomes empty_address_recipient",
+     "",
+     0,
      {{'F', ""}, {'R', ""}, {'M', ""}, {'X', ""}, {'E', ""}},
-     0, "T 1000000000 0\nF \nO MAILER-DAEMON\nR MAILER-DAEMON@host.example.com\nX \nE \n"},
+     0,
+     "T 1000000000 0\nF \nO MAILER-DAEMON\nR MAILER-DAEMON@host.example.com\nX \nE \n"},
     /* A local user's records may hold newlines: no line may hide inside a record. */
-    {"newline inside a body record starts a new line", "", 0,
-     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'N', ""},
-      {'N', "a\nFrom x"}, {'L', "b\nc"}, {'N', "d\n"}, {'X', ""}, {'E', ""}},
+    {"newline inside a body record starts a new line",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'N', ""},
+      {'N', "a\nFrom x"},
+      {'L', "b\nc"},
+      {'N', "d\n"},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nR c@example.org\nN \nN a\nN From x\nN b\nL c\nN d\n"
      "N \nX \nE \n"},
-    {"newline in the sender", "", 0,
-     {{'F', "a@example.org\nX-Injected: 1"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""},
+    {"newline in the sender",
+     "",
+     0,
+     {{'F', "a@example.org\nX-Injected: 1"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
       {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"control character in a recipient", "", 0,
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"control character in a recipient",
+     "",
+     0,
      {{'F', "a@example.org"}, {'R', "c@example.org\r"}, {'M', ""}, {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"control character in an original recipient", "", 0,
-     {{'F', "a@example.org"}, {'O', "\x1b[2Jc@example.org"}, {'R', "c@example.org"}, {'M', ""},
-      {'X', ""}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"control character in an extracted recipient", "", 0,
-     {{'F', "a@example.org"}, {'R', "c@example.org"}, {'M', ""}, {'X', ""},
-      {'R', "d@example.org\n"}, {'E', ""}},
-     CLEANUP_STAT_BAD, NULL},
-    {"a header address with TAB is kept", "", CLEANUP_FLAG_EXTRACT,
-     {{'F', "a@example.org"}, {'M', ""}, {'N', "To: \"t\\\tb\"@example.org"}, {'N', ""},
-      {'X', ""}, {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"control character in an original recipient",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'O', "\x1b[2Jc@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
+      {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"control character in an extracted recipient",
+     "",
+     0,
+     {{'F', "a@example.org"},
+      {'R', "c@example.org"},
+      {'M', ""},
+      {'X', ""},
+      {'R', "d@example.org\n"},
+      {'E', ""}},
+     CLEANUP_STAT_BAD,
+     NULL},
+    {"a header address with TAB is kept",
+     "",
+     CLEANUP_FLAG_EXTRACT,
+     {{'F', "a@example.org"},
+      {'M', ""},
+      {'N', "To: \"t\\\tb\"@example.org"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      "T 1000000000 0\nF a@example.org\nN To: \"t\\\tb\"@example.org\nN \nX \n"
      "R t\tb@example.org\nE \n"},
     /* Found by fuzzing: localtime() failed on this TIME, and cleanup panicked. */
-    {"TIME after year 9999 is replaced by the arrival time", "", CLEANUP_FLAG_LOCAL,
-     {{'T', "99999999999999999 0"}, {'A', "uid=1000"}, {'U', "Jo User"}, {'F', "jo"},
-      {'R', "bob"}, {'M', ""}, {'N', "Subject: hi"}, {'N', ""}, {'X', ""}, {'E', ""}},
+    {"TIME after year 9999 is replaced by the arrival time",
+     "",
+     CLEANUP_FLAG_LOCAL,
+     {{'T', "99999999999999999 0"},
+      {'A', "uid=1000"},
+      {'U', "Jo User"},
+      {'F', "jo"},
+      {'R', "bob"},
+      {'M', ""},
+      {'N', "Subject: hi"},
+      {'N', ""},
+      {'X', ""},
+      {'E', ""}},
      0,
      OUT_LOCAL "O bob\nR bob@host.example.com\n" RECEIVED "N Subject: hi\n" ADDED "N \nX \nE \n"},
 };
 
 /* test_capture - keep log text for assertions */
-static void test_capture(int level, const char *text)
+static void
+test_capture(int level, const char *text)
 {
-    (void) level;
+    (void)level;
     vstring_sprintf_append(test_log, "%s\n", text);
 }
 
 /* test_config - write main.cf with extra lines and load it */
-static void test_config(const char *extra)
+static void
+test_config(const char *extra)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -229,8 +444,10 @@ static void test_config(const char *extra)
     vstring_sprintf(path, "%s/main.cf", test_dir);
     fp = vstream_fopen(STR(path), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ck_assert_ptr_nonnull(fp);
-    vstream_fprintf(fp, "myhostname = host.example.com\nmydomain = example.com\n"
-                    "line_length_limit = 256\n%s", extra);
+    vstream_fprintf(fp,
+                    "myhostname = host.example.com\nmydomain = example.com\n"
+                    "line_length_limit = 256\n%s",
+                    extra);
     ck_assert_int_eq(vstream_fclose(fp), 0);
     mail_conf_set_dir(test_dir);
     mail_conf_read();
@@ -239,7 +456,8 @@ static void test_config(const char *extra)
 }
 
 /* test_render - read back the queue file as "T data" lines */
-static void test_render(VSTREAM *fp, VSTRING *out)
+static void
+test_render(VSTREAM *fp, VSTRING *out)
 {
     VSTRING *buf = vstring_alloc(100);
     int type;
@@ -256,7 +474,8 @@ static void test_render(VSTREAM *fp, VSTRING *out)
 }
 
 /* test_run - feed records to a fresh state; return the status */
-static int test_run(const TEST_CASE *tc, VSTREAM **fpp)
+static int
+test_run(const TEST_CASE *tc, VSTREAM **fpp)
 {
     VSTRING *path = vstring_alloc(100);
     CLEANUP_STATE *state;
@@ -271,7 +490,7 @@ static int test_run(const TEST_CASE *tc, VSTREAM **fpp)
     state->arrival_sec = 1000000000;
     state->arrival_usec = 0;
     for (i = 0; tc->in[i].type != 0; i++)
-        cleanup_record(state, tc->in[i].type, tc->in[i].data, (ssize_t) strlen(tc->in[i].data));
+        cleanup_record(state, tc->in[i].type, tc->in[i].data, (ssize_t)strlen(tc->in[i].data));
     status = cleanup_finish(state);
     cleanup_state_free(state);
     vstring_free(path);
@@ -368,13 +587,13 @@ START_TEST(test_long_header_split)
     test_config("");
     vstring_strcpy(line, "Subject: ");
     for (i = 0; i < 600; i++)
-        vstring_addch(line, (char) ('a' + i % 26));
-    tc.in[0] = (TEST_REC) {'F', "a@example.org"};
-    tc.in[1] = (TEST_REC) {'R', "b@example.org"};
-    tc.in[2] = (TEST_REC) {'M', ""};
-    tc.in[3] = (TEST_REC) {'N', STR(line)};
-    tc.in[4] = (TEST_REC) {'X', ""};
-    tc.in[5] = (TEST_REC) {'E', ""};
+        vstring_addch(line, (char)('a' + i % 26));
+    tc.in[0] = (TEST_REC){'F', "a@example.org"};
+    tc.in[1] = (TEST_REC){'R', "b@example.org"};
+    tc.in[2] = (TEST_REC){'M', ""};
+    tc.in[3] = (TEST_REC){'N', STR(line)};
+    tc.in[4] = (TEST_REC){'X', ""};
+    tc.in[5] = (TEST_REC){'E', ""};
     ck_assert_int_eq(test_run(&tc, &fp), 0);
     vstream_fseek(fp, 0, SEEK_SET);
     while ((type = rec_get(fp, buf, 0)) != REC_TYPE_MESG)
@@ -394,12 +613,13 @@ START_TEST(test_long_header_split)
 END_TEST
 
 /* cleanup_message_suite - collect the tests */
-static Suite *cleanup_message_suite(void)
+static Suite *
+cleanup_message_suite(void)
 {
     Suite *s = suite_create("cleanup_message");
     TCase *tc = tcase_create("core");
 
-    tcase_add_loop_test(tc, test_cases, 0, (int) (sizeof(cases) / sizeof(cases[0])));
+    tcase_add_loop_test(tc, test_cases, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_size_record);
     tcase_add_test(tc, test_message_id_logged);
     tcase_add_test(tc, test_long_header_split);
@@ -408,7 +628,8 @@ static Suite *cleanup_message_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr;
     int failed;
@@ -429,10 +650,10 @@ int main(void)
         VSTRING *path = vstring_alloc(100);
 
         vstring_sprintf(path, "%s/main.cf", test_dir);
-        (void) unlink(STR(path));
+        (void)unlink(STR(path));
         vstring_sprintf(path, "%s/queuefile", test_dir);
-        (void) unlink(STR(path));
-        (void) rmdir(test_dir);
+        (void)unlink(STR(path));
+        (void)rmdir(test_dir);
         vstring_free(path);
     }
     return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);

@@ -38,14 +38,16 @@ static char old_cwd[1024];
 static long content_offset;
 
 /* quiet - drop warnings from the expected-failure cases */
-static void quiet(int level, const char *text)
+static void
+quiet(int level, const char *text)
 {
     (void)level;
     (void)text;
 }
 
 /* setup - a scratch queue with active/TEST_ID */
-static void setup(void)
+static void
+setup(void)
 {
     VSTREAM *fp;
 
@@ -66,7 +68,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     unlink("active/" TEST_ID);
     rmdir("active");
@@ -76,7 +79,8 @@ static void teardown(void)
 }
 
 /* stream_pair - qmgr's end and the agent's end of one connection */
-static void stream_pair(VSTREAM **qmgr, VSTREAM **agent)
+static void
+stream_pair(VSTREAM **qmgr, VSTREAM **agent)
 {
     int sv[2];
 
@@ -90,7 +94,8 @@ static void stream_pair(VSTREAM **qmgr, VSTREAM **agent)
 }
 
 /* make_request - qmgr's two-recipient request for TEST_ID */
-static DELIVER_REQUEST *make_request(const char *id)
+static DELIVER_REQUEST *
+make_request(const char *id)
 {
     DELIVER_REQUEST *request = deliver_request_alloc();
 
@@ -110,13 +115,13 @@ static DELIVER_REQUEST *make_request(const char *id)
 }
 
 /* read_announcement - qmgr's end reads { protocol=delivery } */
-static void read_announcement(VSTREAM *qmgr)
+static void
+read_announcement(VSTREAM *qmgr)
 {
     VSTRING *proto = vstring_alloc(10);
 
-    ck_assert_int_eq(attr_scan(qmgr, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, proto),
-                               ATTR_TYPE_END),
-                     1);
+    ck_assert_int_eq(
+        attr_scan(qmgr, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_PROTO, proto), ATTR_TYPE_END), 1);
     ck_assert_str_eq(STR(proto), MAIL_PROTO_DELIVER);
     vstring_free(proto);
 }
@@ -287,7 +292,8 @@ START_TEST(test_bad_answers)
 END_TEST
 
 /* deliver_request_suite - all deliver_request tests */
-static Suite *deliver_request_suite(void)
+static Suite *
+deliver_request_suite(void)
 {
     Suite *s = suite_create("deliver_request");
     TCase *tc = tcase_create("core");
@@ -302,7 +308,8 @@ static Suite *deliver_request_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(deliver_request_suite());
     int failed;

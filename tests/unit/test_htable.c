@@ -21,7 +21,8 @@
 static int freed;
 
 /* count_free - value destructor that counts calls */
-static void count_free(void *value)
+static void
+count_free(void *value)
 {
     freed++;
     myfree(value);
@@ -43,7 +44,7 @@ START_TEST(test_many)
     ck_assert_int_ge(table->size, 5000);
     for (i = 0; i < 5000; i++) {
         snprintf(key, sizeof(key), "key%d", i);
-        ck_assert_str_eq((char *) htable_find(table, key), key);
+        ck_assert_str_eq((char *)htable_find(table, key), key);
     }
     ck_assert_ptr_null(htable_find(table, "key5000"));
     ck_assert_ptr_null(htable_find(table, "KEY1"));
@@ -99,7 +100,7 @@ START_TEST(test_list)
     ck_assert_ptr_null(list[0]);
     myfree(list);
     for (i = 0; i < 6; i++)
-        htable_enter(table, keys[i], (void *) keys[i]);
+        htable_enter(table, keys[i], (void *)keys[i]);
     list = htable_list(table);
     for (i = 0; list[i] != NULL; i++) {
         for (j = 0; j < 6; j++)
@@ -125,7 +126,8 @@ START_TEST(test_duplicate)
 END_TEST
 
 /* htable_suite - collect the tests */
-static Suite *htable_suite(void)
+static Suite *
+htable_suite(void)
 {
     Suite *s = suite_create("htable");
     TCase *tc = tcase_create("core");
@@ -139,7 +141,8 @@ static Suite *htable_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(htable_suite());
     int failed;

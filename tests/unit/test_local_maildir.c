@@ -36,9 +36,10 @@ static VSTREAM *queue_fp;
 static long queue_offset;
 
 /* write_queue_file - a small queue file; terminate = 0 leaves it corrupt */
-static void write_queue_file(int terminate)
+static void
+write_queue_file(int terminate)
 {
-    char *path = concatenate(tmpdir, "/queuefile", (char *) 0);
+    char *path = concatenate(tmpdir, "/queuefile", (char *)0);
 
     if (queue_fp)
         vstream_fclose(queue_fp);
@@ -47,7 +48,7 @@ static void write_queue_file(int terminate)
     rec_fputs(queue_fp, REC_TYPE_FROM, "s@example.com");
     rec_fprintf(queue_fp, REC_TYPE_MESG, REC_MESG_FORMAT, 0L);
     vstream_fflush(queue_fp);
-    queue_offset = (long) vstream_ftell(queue_fp);
+    queue_offset = (long)vstream_ftell(queue_fp);
     rec_fputs(queue_fp, REC_TYPE_NORM, "Subject: test");
     rec_fputs(queue_fp, REC_TYPE_NORM, "");
     rec_fputs(queue_fp, REC_TYPE_NORM, "From here");
@@ -60,7 +61,8 @@ static void write_queue_file(int terminate)
 }
 
 /* init_message - the LOCAL_MESSAGE for the queue file */
-static void init_message(LOCAL_MESSAGE *msg)
+static void
+init_message(LOCAL_MESSAGE *msg)
 {
     msg->fp = queue_fp;
     msg->data_offset = queue_offset;
@@ -71,32 +73,36 @@ static void init_message(LOCAL_MESSAGE *msg)
 }
 
 /* remove_one - nftw callback */
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void) st;
-    (void) ftw;
+    (void)st;
+    (void)ftw;
     return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 /* setup - scratch folder and queue file */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     write_queue_file(1);
 }
 
 /* teardown - remove everything */
-static void teardown(void)
+static void
+teardown(void)
 {
     if (queue_fp)
         vstream_fclose(queue_fp);
     queue_fp = 0;
-    (void) nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
 /* list_one - the single file name in a folder ("" if none, "MANY") */
-static char *list_one(const char *dir)
+static char *
+list_one(const char *dir)
 {
     DIR *dp = opendir(dir);
     struct dirent *de;
@@ -129,7 +135,7 @@ START_TEST(test_unique)
     local_maildir_unique(a, 1234567890, "host.example.com");
     local_maildir_unique(b, 1234567890, "host.example.com");
     ck_assert_str_ne(vstring_str(a), vstring_str(b));
-    vstring_sprintf(expect, "1234567890.P%ld", (long) getpid());
+    vstring_sprintf(expect, "1234567890.P%ld", (long)getpid());
     ck_assert_int_eq(strncmp(vstring_str(a), vstring_str(expect), LEN(expect)), 0);
     cp = vstring_str(a) + LEN(expect);
     ck_assert_int_eq(*cp, 'Q');
@@ -146,10 +152,10 @@ END_TEST
 /* test_deliver - folders made, one file in new/, nothing in tmp/ */
 START_TEST(test_deliver)
 {
-    char *maildir = concatenate(tmpdir, "/home/Maildir/", (char *) 0);
-    char *tmp = concatenate(maildir, "tmp", (char *) 0);
-    char *new = concatenate(maildir, "new", (char *) 0);
-    char *cur = concatenate(maildir, "cur", (char *) 0);
+    char *maildir = concatenate(tmpdir, "/home/Maildir/", (char *)0);
+    char *tmp = concatenate(maildir, "tmp", (char *)0);
+    char *new = concatenate(maildir, "new", (char *)0);
+    char *cur = concatenate(maildir, "cur", (char *)0);
     LOCAL_RESULT *result = local_result_alloc();
     LOCAL_MESSAGE msg;
     struct stat st;
@@ -172,7 +178,7 @@ START_TEST(test_deliver)
     name = list_one(new);
     ck_assert_str_ne(name, "");
     ck_assert_str_ne(name, "MANY");
-    path = concatenate(new, "/", name, (char *) 0);
+    path = concatenate(new, "/", name, (char *)0);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq(st.st_mode & 07777, 0600);
     fp = vstream_fopen(path, O_RDONLY, 0);
@@ -218,9 +224,9 @@ static const FAIL_CASE fail_cases[] = {
 START_TEST(test_fail_table)
 {
     const FAIL_CASE *tc = fail_cases + _i;
-    char *maildir = concatenate(tmpdir, tc->maildir, (char *) 0);
-    char *tmp = concatenate(maildir, "tmp", (char *) 0);
-    char *new = concatenate(maildir, "new", (char *) 0);
+    char *maildir = concatenate(tmpdir, tc->maildir, (char *)0);
+    char *tmp = concatenate(maildir, "tmp", (char *)0);
+    char *new = concatenate(maildir, "new", (char *)0);
     LOCAL_RESULT *result = local_result_alloc();
     LOCAL_MESSAGE msg;
     char *name;
@@ -246,7 +252,8 @@ START_TEST(test_fail_table)
 END_TEST
 
 /* local_maildir_suite - the test suite */
-static Suite *local_maildir_suite(void)
+static Suite *
+local_maildir_suite(void)
 {
     Suite *s = suite_create("local_maildir");
     TCase *tc = tcase_create("core");
@@ -260,7 +267,8 @@ static Suite *local_maildir_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(local_maildir_suite());
     int failed;

@@ -54,9 +54,10 @@ static VSTREAM *queue_fp;
 static long queue_offset;
 
 /* write_queue_file - a queue file with the given content records */
-static void write_queue_file(const REC *content, size_t count, int terminate)
+static void
+write_queue_file(const REC *content, size_t count, int terminate)
 {
-    char *path = concatenate(tmpdir, "/queuefile", (char *) 0);
+    char *path = concatenate(tmpdir, "/queuefile", (char *)0);
     size_t i;
 
     if (queue_fp)
@@ -68,7 +69,7 @@ static void write_queue_file(const REC *content, size_t count, int terminate)
     rec_fputs(queue_fp, REC_TYPE_RCPT, "user@example.com");
     rec_fprintf(queue_fp, REC_TYPE_MESG, REC_MESG_FORMAT, 0L);
     ck_assert_int_eq(vstream_fflush(queue_fp), 0);
-    queue_offset = (long) vstream_ftell(queue_fp);
+    queue_offset = (long)vstream_ftell(queue_fp);
     for (i = 0; i < count; i++)
         rec_fputs(queue_fp, content[i].type, content[i].data);
     if (terminate) {
@@ -80,18 +81,15 @@ static void write_queue_file(const REC *content, size_t count, int terminate)
 }
 
 static const REC plain_message[] = {
-    {REC_TYPE_NORM, "Subject: hi"},
-    {REC_TYPE_NORM, ""},
-    {REC_TYPE_NORM, "From me"},
-    {REC_TYPE_NORM, ">From you"},
-    {REC_TYPE_NORM, "From"},
-    {REC_TYPE_NORM, " From x"},
-    {REC_TYPE_CONT, "long line "},
-    {REC_TYPE_NORM, "From the middle"},
+    {REC_TYPE_NORM, "Subject: hi"}, {REC_TYPE_NORM, ""},
+    {REC_TYPE_NORM, "From me"},     {REC_TYPE_NORM, ">From you"},
+    {REC_TYPE_NORM, "From"},        {REC_TYPE_NORM, " From x"},
+    {REC_TYPE_CONT, "long line "},  {REC_TYPE_NORM, "From the middle"},
 };
 
 /* init_message - a LOCAL_MESSAGE for the current queue file */
-static void init_message(LOCAL_MESSAGE *msg, const char *sender, const char *orig)
+static void
+init_message(LOCAL_MESSAGE *msg, const char *sender, const char *orig)
 {
     msg->fp = queue_fp;
     msg->data_offset = queue_offset;
@@ -102,7 +100,8 @@ static void init_message(LOCAL_MESSAGE *msg, const char *sender, const char *ori
 }
 
 /* slurp - a file's whole content */
-static char *slurp(const char *path)
+static char *
+slurp(const char *path)
 {
     VSTREAM *fp = vstream_fopen(path, O_RDONLY, 0);
     VSTRING *buf = vstring_alloc(100);
@@ -117,13 +116,15 @@ static char *slurp(const char *path)
 }
 
 /* scratch - a path in the scratch folder (caller frees) */
-static char *scratch(const char *name)
+static char *
+scratch(const char *name)
 {
-    return concatenate(tmpdir, "/", name, (char *) 0);
+    return concatenate(tmpdir, "/", name, (char *)0);
 }
 
 /* setup - scratch folder, UTC, parameters the code reads */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     setenv("TZ", "UTC", 1);
@@ -134,20 +135,22 @@ static void setup(void)
 }
 
 /* remove_one - nftw callback: remove a file or an emptied folder */
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void) st;
-    (void) ftw;
+    (void)st;
+    (void)ftw;
     return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 /* teardown - close the queue file, remove the scratch folder */
-static void teardown(void)
+static void
+teardown(void)
 {
     if (queue_fp)
         vstream_fclose(queue_fp);
     queue_fp = 0;
-    (void) nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
@@ -244,7 +247,8 @@ START_TEST(test_copy_corrupt)
 END_TEST
 
 /* write_file - create a file with the given content */
-static void write_file(const char *path, const char *text)
+static void
+write_file(const char *path, const char *text)
 {
     VSTREAM *fp = vstream_fopen(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
@@ -260,8 +264,7 @@ typedef struct LIMIT_CASE {
 } LIMIT_CASE;
 
 static const LIMIT_CASE limit_cases[] = {
-    {0, "2.0.0", MAIL_STAT_OK},
-    {100000, "2.0.0", MAIL_STAT_OK},
+    {0, "2.0.0", MAIL_STAT_OK},       {100000, "2.0.0", MAIL_STAT_OK},
     {60, "5.2.2", MAIL_STAT_BOUNCE},  /* over during the copy */
     {4, "5.2.2", MAIL_STAT_BOUNCE},   /* already full */
     {150, "5.2.2", MAIL_STAT_BOUNCE}, /* the last bytes overflow */
@@ -299,7 +302,8 @@ START_TEST(test_append_limit)
 END_TEST
 
 /* test_config - quick locks for the delivery tests */
-static void test_config(LOCAL_MBOX_CONFIG *config, int mask)
+static void
+test_config(LOCAL_MBOX_CONFIG *config, int mask)
 {
     config->lock_mask = mask;
     config->lock_attempts = 2;
@@ -309,7 +313,8 @@ static void test_config(LOCAL_MBOX_CONFIG *config, int mask)
 }
 
 /* test_user - the invoking user as recipient */
-static void test_user(LOCAL_USER *user)
+static void
+test_user(LOCAL_USER *user)
 {
     user->name = "u";
     user->home = tmpdir;
@@ -351,7 +356,8 @@ START_TEST(test_deliver_ok)
 END_TEST
 
 /* hold_lock - a child locks the file and waits; returns its pid */
-static pid_t hold_lock(const char *path, int style)
+static pid_t
+hold_lock(const char *path, int style)
 {
     int pipefd[2];
     char ch = 'n';
@@ -363,7 +369,7 @@ static pid_t hold_lock(const char *path, int style)
 
         if (fd >= 0 && myflock(fd, style, MYFLOCK_OP_EXCLUSIVE) == 0)
             ch = 'y';
-        (void) write(pipefd[1], &ch, 1);
+        (void)write(pipefd[1], &ch, 1);
         pause();
         _exit(0);
     }
@@ -399,8 +405,10 @@ START_TEST(test_deliver_locked)
     waitpid(pid, &status, 0);
     ck_assert_str_eq(vstring_str(result->dsn), "4.2.0");
     ck_assert_int_eq(result->status, MAIL_STAT_DEFER);
-    vstring_sprintf(expect, "cannot update mailbox %s for user u. unable to lock for exclusive "
-                            "access: Resource temporarily unavailable", path);
+    vstring_sprintf(expect,
+                    "cannot update mailbox %s for user u. unable to lock for exclusive "
+                    "access: Resource temporarily unavailable",
+                    path);
     ck_assert_str_eq(vstring_str(result->reason), vstring_str(expect));
     text = slurp(path);
     ck_assert_str_eq(text, "old\n");
@@ -535,8 +543,12 @@ static const LOOP_CASE loop_cases[] = {
     {{{REC_TYPE_NORM, "Delivered-To: User@Example.COM"}, {REC_TYPE_NORM, ""}}, 2, 1, 1},
     {{{REC_TYPE_NORM, "delivered-to:   user@example.com  "}, {REC_TYPE_NORM, ""}}, 2, 1, 1},
     {{{REC_TYPE_NORM, "Delivered-To: other@example.com"}, {REC_TYPE_NORM, ""}}, 2, 1, 0},
-    {{{REC_TYPE_NORM, "Subject: x"}, {REC_TYPE_NORM, ""},
-      {REC_TYPE_NORM, "Delivered-To: user@example.com"}}, 3, 1, 0}, /* body */
+    {{{REC_TYPE_NORM, "Subject: x"},
+      {REC_TYPE_NORM, ""},
+      {REC_TYPE_NORM, "Delivered-To: user@example.com"}},
+     3,
+     1,
+     0}, /* body */
     {{{REC_TYPE_CONT, "Delivered-To: user@"}, {REC_TYPE_NORM, "example.com"}}, 2, 1, 1},
     {{{REC_TYPE_NORM, "X-Delivered-To: user@example.com"}}, 1, 1, 0},
     {{{REC_TYPE_NORM, "Subject: x"}}, 1, 0, -1}, /* unterminated file */
@@ -548,7 +560,7 @@ START_TEST(test_loop_table)
 {
     const LOOP_CASE *tc = loop_cases + _i;
 
-    write_queue_file(tc->content, (size_t) tc->count, tc->terminate);
+    write_queue_file(tc->content, (size_t)tc->count, tc->terminate);
     ck_assert_int_eq(local_copy_delivered_to(queue_fp, queue_offset, "user@example.com"),
                      tc->expect);
 }
@@ -656,7 +668,8 @@ START_TEST(test_result_bad_dsn)
 END_TEST
 
 /* local_mbox_suite - the test suite */
-static Suite *local_mbox_suite(void)
+static Suite *
+local_mbox_suite(void)
 {
     Suite *s = suite_create("local_mbox");
     TCase *tc = tcase_create("core");
@@ -684,7 +697,8 @@ static Suite *local_mbox_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(local_mbox_suite());
     int failed;

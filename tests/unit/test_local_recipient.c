@@ -40,15 +40,17 @@ static char tmpdir[] = "/tmp/test_local_recipient.XXXXXX";
 static char login[256];
 
 /* remove_one - nftw callback */
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void) st;
-    (void) ftw;
+    (void)st;
+    (void)ftw;
     return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 /* setup - scratch spool, parameters, the invoking user's login name */
-static void setup(void)
+static void
+setup(void)
 {
     struct passwd *pw = getpwuid(geteuid());
 
@@ -69,21 +71,22 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch spool */
-static void teardown(void)
+static void
+teardown(void)
 {
-    (void) nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
 typedef struct RCPT_CASE {
-    const char *local_part;   /* "%s" is the invoking user's login */
-    const char *header;       /* first header line of the message */
-    int terminate;            /* 0: corrupt queue file */
-    int maildir;              /* spool ends in "/" */
+    const char *local_part; /* "%s" is the invoking user's login */
+    const char *header;     /* first header line of the message */
+    int terminate;          /* 0: corrupt queue file */
+    int maildir;            /* spool ends in "/" */
     int status;
     const char *dsn;
     const char *action;
-    const char *reason;       /* "%s" as above */
+    const char *reason; /* "%s" as above */
 } RCPT_CASE;
 
 static const RCPT_CASE rcpt_cases[] = {
@@ -109,8 +112,8 @@ START_TEST(test_rcpt_table)
     DELIVER_REQUEST request;
     RECIPIENT rcpt;
     struct stat st;
-    char *qpath = concatenate(tmpdir, "/queuefile", (char *) 0);
-    char *spool = concatenate(tmpdir, "/", (char *) 0);
+    char *qpath = concatenate(tmpdir, "/queuefile", (char *)0);
+    char *spool = concatenate(tmpdir, "/", (char *)0);
     char *mailbox;
 
     if (tc->maildir)
@@ -119,7 +122,7 @@ START_TEST(test_rcpt_table)
     request.fp = vstream_fopen(qpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
     rec_fprintf(request.fp, REC_TYPE_MESG, REC_MESG_FORMAT, 0L);
     vstream_fflush(request.fp);
-    request.data_offset = (long) vstream_ftell(request.fp);
+    request.data_offset = (long)vstream_ftell(request.fp);
     vstring_sprintf(buf, tc->header, login);
     rec_fputs(request.fp, REC_TYPE_NORM, STR(buf));
     rec_fputs(request.fp, REC_TYPE_NORM, "");
@@ -144,7 +147,7 @@ START_TEST(test_rcpt_table)
     if (tc->status == MAIL_STAT_OK || tc->status == MAIL_STAT_BOUNCE)
         ck_assert_str_eq(rcpt.reason, STR(buf));
     if (tc->status == MAIL_STAT_OK) {
-        mailbox = concatenate(tmpdir, "/", login, tc->maildir ? "/new" : "", (char *) 0);
+        mailbox = concatenate(tmpdir, "/", login, tc->maildir ? "/new" : "", (char *)0);
         ck_assert_int_eq(stat(mailbox, &st), 0);
         ck_assert_int_eq(S_ISDIR(st.st_mode) ? 1 : 0, tc->maildir);
         myfree(mailbox);
@@ -164,7 +167,8 @@ START_TEST(test_rcpt_table)
 END_TEST
 
 /* local_recipient_suite - the test suite */
-static Suite *local_recipient_suite(void)
+static Suite *
+local_recipient_suite(void)
 {
     Suite *s = suite_create("local_recipient");
     TCase *tc = tcase_create("core");
@@ -176,7 +180,8 @@ static Suite *local_recipient_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(local_recipient_suite());
     int failed;

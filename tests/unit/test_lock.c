@@ -32,31 +32,34 @@
 static char tmpdir[] = "/tmp/test_lock.XXXXXX";
 
 /* setup - a private scratch folder */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
 /* teardown - remove the scratch folder and its files */
-static void teardown(void)
+static void
+teardown(void)
 {
     char *path;
     const char *names[] = {"f", "f.lock"};
     size_t i;
 
     for (i = 0; i < COUNT(names); i++) {
-        path = concatenate(tmpdir, "/", names[i], (char *) 0);
-        (void) unlink(path);
+        path = concatenate(tmpdir, "/", names[i], (char *)0);
+        (void)unlink(path);
         myfree(path);
     }
-    (void) rmdir(tmpdir);
+    (void)rmdir(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
 /* open_file - open the scratch file read-write */
-static int open_file(void)
+static int
+open_file(void)
 {
-    char *path = concatenate(tmpdir, "/f", (char *) 0);
+    char *path = concatenate(tmpdir, "/f", (char *)0);
     int fd = open(path, O_RDWR | O_CREAT, 0600);
 
     myfree(path);
@@ -65,7 +68,8 @@ static int open_file(void)
 }
 
 /* hold_in_child - a child takes the lock, reports, waits to be killed */
-static pid_t hold_in_child(int style, int op)
+static pid_t
+hold_in_child(int style, int op)
 {
     int pipefd[2];
     char ch;
@@ -76,7 +80,7 @@ static pid_t hold_in_child(int style, int op)
         int fd = open_file();
 
         ch = myflock(fd, style, op) == 0 ? 'y' : 'n';
-        (void) write(pipefd[1], &ch, 1);
+        (void)write(pipefd[1], &ch, 1);
         pause();
         _exit(0);
     }
@@ -89,7 +93,8 @@ static pid_t hold_in_child(int style, int op)
 }
 
 /* stop_child - end a lock-holding child */
-static void stop_child(pid_t pid)
+static void
+stop_child(pid_t pid)
 {
     int status;
 
@@ -157,14 +162,14 @@ END_TEST
 /* test_bad_style - an unknown style is a broken invariant */
 START_TEST(test_bad_style)
 {
-    (void) myflock(0, 99, MYFLOCK_OP_EXCLUSIVE);
+    (void)myflock(0, 99, MYFLOCK_OP_EXCLUSIVE);
 }
 END_TEST
 
 /* test_dot_lock_cycle - take, collide, release, take again */
 START_TEST(test_dot_lock_cycle)
 {
-    char *path = concatenate(tmpdir, "/f", (char *) 0);
+    char *path = concatenate(tmpdir, "/f", (char *)0);
     VSTRING *why = vstring_alloc(100);
     struct stat st;
 
@@ -174,11 +179,11 @@ START_TEST(test_dot_lock_cycle)
     ck_assert_int_eq(errno, EEXIST);
     ck_assert_ptr_nonnull(strstr(vstring_str(why), "f.lock exists"));
     dot_unlock(path);
-    ck_assert_int_eq(dot_lock(path, (VSTRING *) 0), 0);
+    ck_assert_int_eq(dot_lock(path, (VSTRING *)0), 0);
     dot_unlock(path);
     vstring_free(why);
     myfree(path);
-    path = concatenate(tmpdir, "/f.lock", (char *) 0);
+    path = concatenate(tmpdir, "/f.lock", (char *)0);
     ck_assert_int_eq(stat(path, &st), -1);
     myfree(path);
 }
@@ -187,8 +192,8 @@ END_TEST
 /* test_dot_lock_stale - an old lock file is removed and replaced */
 START_TEST(test_dot_lock_stale)
 {
-    char *path = concatenate(tmpdir, "/f", (char *) 0);
-    char *lock_path = concatenate(tmpdir, "/f.lock", (char *) 0);
+    char *path = concatenate(tmpdir, "/f", (char *)0);
+    char *lock_path = concatenate(tmpdir, "/f.lock", (char *)0);
     struct utimbuf old;
     struct stat st;
     int fd;
@@ -196,13 +201,13 @@ START_TEST(test_dot_lock_stale)
     fd = open(lock_path, O_WRONLY | O_CREAT, 0600);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    old.actime = old.modtime = time((time_t *) 0) - DOT_LOCK_STALE - 10;
+    old.actime = old.modtime = time((time_t *)0) - DOT_LOCK_STALE - 10;
     ck_assert_int_eq(utime(lock_path, &old), 0);
-    ck_assert_int_eq(dot_lock(path, (VSTRING *) 0), 0);
+    ck_assert_int_eq(dot_lock(path, (VSTRING *)0), 0);
     ck_assert_int_eq(stat(lock_path, &st), 0);
     ck_assert_int_gt(st.st_mtime, old.modtime + 5);
     /* A young lock file is not stale. */
-    ck_assert_int_eq(dot_lock(path, (VSTRING *) 0), -1);
+    ck_assert_int_eq(dot_lock(path, (VSTRING *)0), -1);
     dot_unlock(path);
     myfree(path);
     myfree(lock_path);
@@ -212,7 +217,7 @@ END_TEST
 /* test_dot_lock_no_dir - a missing folder is an error other than EEXIST */
 START_TEST(test_dot_lock_no_dir)
 {
-    char *path = concatenate(tmpdir, "/missing/f", (char *) 0);
+    char *path = concatenate(tmpdir, "/missing/f", (char *)0);
     VSTRING *why = vstring_alloc(100);
 
     ck_assert_int_eq(dot_lock(path, why), -1);
@@ -224,7 +229,8 @@ START_TEST(test_dot_lock_no_dir)
 END_TEST
 
 /* lock_suite - the test suite */
-static Suite *lock_suite(void)
+static Suite *
+lock_suite(void)
 {
     Suite *s = suite_create("lock");
     TCase *tc = tcase_create("core");
@@ -243,7 +249,8 @@ static Suite *lock_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(lock_suite());
     int failed;

@@ -28,38 +28,16 @@ typedef struct TIME_CASE {
 } TIME_CASE;
 
 static const TIME_CASE time_cases[] = {
-    {0, 0, 2, "0"},
-    {0, 80000, 2, "0.08"},
-    {0, 83000, 2, "0.08"},
-    {0, 85000, 2, "0.09"},
-    {0, 400, 2, "0"},
-    {0, 5000, 2, "0.01"},
-    {0, 100000, 2, "0.1"},
-    {0, 999999, 2, "1"},
-    {1, 500000, 2, "1.5"},
-    {1, 540000, 2, "1.5"},
-    {1, 960000, 2, "2"},
-    {9, 960000, 2, "10"},
-    {30, 0, 2, "30"},
-    {30, 400000, 2, "30"},
-    {30, 500000, 2, "31"},
-    {123, 456789, 2, "123"},
-    {86400, 0, 2, "86400"},
-    {0, 12345, 3, "0.012"},
-    {0, 123456, 3, "0.12"},
-    {0, 7, 6, "0.000007"},
-    {0, 1234, 6, "0.0012"},
-    {0, 600000, 0, "1"},
-    {0, 400000, 0, "0"},
-    {2, 300000, 0, "2"},
-    {1, 250000, 1, "1.3"},
-    {0, 40000, 1, "0"},
-    {0, 50000, 1, "0.1"},
-    {-1, 0, 2, "0"},
-    {0, -5, 2, "0"},
-    {1, 1500000, 2, "2.5"},
-    {0, 80000, 9, "0.08"},  /* resolution clamped to 6 */
-    {0, 80000, -3, "0"},    /* resolution clamped to 0 */
+    {0, 0, 2, "0"},         {0, 80000, 2, "0.08"},  {0, 83000, 2, "0.08"},  {0, 85000, 2, "0.09"},
+    {0, 400, 2, "0"},       {0, 5000, 2, "0.01"},   {0, 100000, 2, "0.1"},  {0, 999999, 2, "1"},
+    {1, 500000, 2, "1.5"},  {1, 540000, 2, "1.5"},  {1, 960000, 2, "2"},    {9, 960000, 2, "10"},
+    {30, 0, 2, "30"},       {30, 400000, 2, "30"},  {30, 500000, 2, "31"},  {123, 456789, 2, "123"},
+    {86400, 0, 2, "86400"}, {0, 12345, 3, "0.012"}, {0, 123456, 3, "0.12"}, {0, 7, 6, "0.000007"},
+    {0, 1234, 6, "0.0012"}, {0, 600000, 0, "1"},    {0, 400000, 0, "0"},    {2, 300000, 0, "2"},
+    {1, 250000, 1, "1.3"},  {0, 40000, 1, "0"},     {0, 50000, 1, "0.1"},   {-1, 0, 2, "0"},
+    {0, -5, 2, "0"},        {1, 1500000, 2, "2.5"}, {0, 80000, 9, "0.08"}, /* resolution clamped to
+                                                                              6 */
+    {0, 80000, -3, "0"}, /* resolution clamped to 0 */
 };
 
 /* test_time_table - one interval per row */
@@ -69,8 +47,9 @@ START_TEST(test_time_table)
     VSTRING *buf = vstring_alloc(10);
 
     log_delivery_format_time(buf, tc->sec, tc->usec, tc->resolution);
-    ck_assert_msg(strcmp(vstring_str(buf), tc->expect) == 0, "%ld.%06ld/%d: got \"%s\", want \"%s\"",
-                  tc->sec, tc->usec, tc->resolution, vstring_str(buf), tc->expect);
+    ck_assert_msg(strcmp(vstring_str(buf), tc->expect) == 0,
+                  "%ld.%06ld/%d: got \"%s\", want \"%s\"", tc->sec, tc->usec, tc->resolution,
+                  vstring_str(buf), tc->expect);
     vstring_free(buf);
 }
 END_TEST
@@ -87,34 +66,59 @@ typedef struct LINE_CASE {
 } LINE_CASE;
 
 static const LINE_CASE line_cases[] = {
-    {"u@example.com", "u@example.com", "local",
-     {1000, 0, 1000, 30000, 1000, 40000, 0, 0, 1000, 80000}, "2.0.0", "sent",
+    {"u@example.com",
+     "u@example.com",
+     "local",
+     {1000, 0, 1000, 30000, 1000, 40000, 0, 0, 1000, 80000},
+     "2.0.0",
+     "sent",
      "delivered to mailbox",
      "ABC: to=<u@example.com>, relay=local, delay=0.08, delays=0.03/0.01/0/0.04, "
      "dsn=2.0.0, status=sent (delivered to mailbox)"},
-    {"u@example.com", "alias@example.com", "local",
-     {1000, 0, 1001, 0, 1001, 0, 0, 0, 1001, 500000}, "2.0.0", "sent",
+    {"u@example.com",
+     "alias@example.com",
+     "local",
+     {1000, 0, 1001, 0, 1001, 0, 0, 0, 1001, 500000},
+     "2.0.0",
+     "sent",
      "delivered to maildir",
      "ABC: to=<u@example.com>, orig_to=<alias@example.com>, relay=local, delay=1.5, "
      "delays=1/0/0/0.5, dsn=2.0.0, status=sent (delivered to maildir)"},
-    {"u@example.com", "U@Example.COM", "local",
-     {1000, 0, 1010, 0, 1020, 0, 0, 0, 1030, 0}, "5.1.1", "bounced",
+    {"u@example.com",
+     "U@Example.COM",
+     "local",
+     {1000, 0, 1010, 0, 1020, 0, 0, 0, 1030, 0},
+     "5.1.1",
+     "bounced",
      "unknown user: \"u\"",
      "ABC: to=<u@example.com>, relay=local, delay=30, delays=10/10/0/10, "
      "dsn=5.1.1, status=bounced (unknown user: \"u\")"},
-    {"x@example.com", (const char *) 0, "mx.example.com[192.0.2.1]:25",
-     {1000, 0, 1000, 10000, 1000, 20000, 1000, 270000, 1001, 0}, "4.4.1", "deferred",
+    {"x@example.com",
+     (const char *)0,
+     "mx.example.com[192.0.2.1]:25",
+     {1000, 0, 1000, 10000, 1000, 20000, 1000, 270000, 1001, 0},
+     "4.4.1",
+     "deferred",
      "connect timed out",
      "ABC: to=<x@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, "
      "delays=0.01/0.01/0.25/0.73, dsn=4.4.1, status=deferred (connect timed out)"},
-    {"a b@example.com", "", "local",
-     {1000, 0, 1000, 0, 1000, 0, 0, 0, 1000, 0}, "4.2.0", "deferred",
+    {"a b@example.com",
+     "",
+     "local",
+     {1000, 0, 1000, 0, 1000, 0, 0, 0, 1000, 0},
+     "4.2.0",
+     "deferred",
      "bad\ttext\n",
      "ABC: to=<\"a b\"@example.com>, relay=local, delay=0, delays=0/0/0/0, "
      "dsn=4.2.0, status=deferred (bad?text?)"},
     /* A clock step backwards must not print negative numbers. */
-    {"u@example.com", 0, "local",
-     {1000, 0, 999, 0, 998, 0, 0, 0, 997, 500000}, "2.0.0", "sent", "ok",
+    {"u@example.com",
+     0,
+     "local",
+     {1000, 0, 999, 0, 998, 0, 0, 0, 997, 500000},
+     "2.0.0",
+     "sent",
+     "ok",
      "ABC: to=<u@example.com>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, status=sent (ok)"},
 };
 
@@ -160,7 +164,8 @@ START_TEST(test_status_names)
 END_TEST
 
 /* log_delivery_suite - the test suite */
-static Suite *log_delivery_suite(void)
+static Suite *
+log_delivery_suite(void)
 {
     Suite *s = suite_create("log_delivery");
     TCase *tc = tcase_create("core");
@@ -173,7 +178,8 @@ static Suite *log_delivery_suite(void)
 }
 
 /* main - run the suite and report */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(log_delivery_suite());
     int failed;

@@ -28,28 +28,31 @@ static char last_text[2048];
 static const char *expected_fatal;
 
 /* capture - msg channel that remembers the last text */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
-    (void) level;
+    (void)level;
     snprintf(last_text, sizeof(last_text), "%s", text);
 }
 
 /* remove_dir - delete the temporary config directory */
-static void remove_dir(void)
+static void
+remove_dir(void)
 {
     VSTRING *path = vstring_alloc(100);
 
     if (test_dir[0]) {
         vstring_sprintf(path, "%s/main.cf", test_dir);
-        (void) unlink(STR(path));
-        (void) rmdir(test_dir);
+        (void)unlink(STR(path));
+        (void)rmdir(test_dir);
         test_dir[0] = 0;
     }
     vstring_free(path);
 }
 
 /* check_fatal_text - cleanup hook: wrong fatal wording exits with 99 */
-static void check_fatal_text(void)
+static void
+check_fatal_text(void)
 {
     remove_dir();
     if (expected_fatal && strstr(last_text, expected_fatal) == NULL) {
@@ -59,7 +62,8 @@ static void check_fatal_text(void)
 }
 
 /* write_main_cf - create a temporary config directory with this main.cf */
-static void write_main_cf(const char *text)
+static void
+write_main_cf(const char *text)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -77,14 +81,16 @@ static void write_main_cf(const char *text)
 }
 
 /* load - write main.cf and read it */
-static void load(const char *text)
+static void
+load(const char *text)
 {
     write_main_cf(text);
     mail_conf_read();
 }
 
 /* setup - per-test capture channel */
-static void setup(void)
+static void
+setup(void)
 {
     last_text[0] = 0;
     expected_fatal = NULL;
@@ -93,7 +99,8 @@ static void setup(void)
 }
 
 /* teardown - drop the capture channel */
-static void teardown(void)
+static void
+teardown(void)
 {
     remove_dir();
     msg_output_reset();
@@ -130,7 +137,8 @@ END_TEST
 START_TEST(test_leading_whitespace_warning)
 {
     load("  leading = ignored\n");
-    ck_assert_ptr_nonnull(strstr(last_text, "line 1: logical line must not start with white space"));
+    ck_assert_ptr_nonnull(
+        strstr(last_text, "line 1: logical line must not start with white space"));
     ck_assert_ptr_null(mail_conf_lookup("leading"));
 }
 END_TEST
@@ -199,9 +207,10 @@ static const struct {
 };
 
 /* lookup_table - expansion lookup over a fixed list */
-static const char *lookup_table(const char *name, void *context)
+static const char *
+lookup_table(const char *name, void *context)
 {
-    (void) context;
+    (void)context;
     if (strcmp(name, "a") == 0)
         return ("1");
     if (strcmp(name, "loop") == 0)
@@ -214,7 +223,8 @@ START_TEST(test_expand_errors)
     VSTRING *result = vstring_alloc(10);
     VSTRING *why = vstring_alloc(10);
 
-    ck_assert_int_eq(mail_conf_expand(result, expand_errors[_i].value, lookup_table, NULL, why), -1);
+    ck_assert_int_eq(mail_conf_expand(result, expand_errors[_i].value, lookup_table, NULL, why),
+                     -1);
     ck_assert_msg(strstr(STR(why), expand_errors[_i].why) != NULL, "why: %s", STR(why));
     vstring_free(result);
     vstring_free(why);
@@ -299,8 +309,10 @@ START_TEST(test_not_implemented)
     /* Known but not built: warned about; implemented ones are silent. */
     load("minimal_backoff_time = 10s\ndelay_warning_time = 4h\n");
     ck_assert_int_eq(mail_conf_check_unused(), 1);
-    vstring_sprintf(want, "%s/main.cf, line 2: parameter delay_warning_time is not "
-                    "implemented yet; the setting has no effect", test_dir);
+    vstring_sprintf(want,
+                    "%s/main.cf, line 2: parameter delay_warning_time is not "
+                    "implemented yet; the setting has no effect",
+                    test_dir);
     ck_assert_str_eq(last_text, STR(want));
     ck_assert_int_eq(mail_conf_implemented("delay_warning_time"), 0);
     ck_assert_int_eq(mail_conf_implemented("minimal_backoff_time"), 1);
@@ -331,15 +343,21 @@ static const struct {
     const char *text;
     const char *words;
 } fatal_cases[] = {
-    {"# x\n\nminimal_backoff_time = 5x\n", "main.cf, line 3: parameter minimal_backoff_time: bad time value: 5x"},
+    {"# x\n\nminimal_backoff_time = 5x\n",
+     "main.cf, line 3: parameter minimal_backoff_time: bad time value: 5x"},
     {"minimal_backoff_time = 5 m\n", "line 1: parameter minimal_backoff_time: bad time value: 5 m"},
-    {"minimal_backoff_time = 0\n", "line 1: parameter minimal_backoff_time: value 0 is out of range"},
-    {"append_at_myorigin = maybe\n", "line 1: parameter append_at_myorigin: bad boolean value: maybe"},
-    {"default_process_limit = 12abc\n", "parameter default_process_limit: bad numerical value: 12abc"},
-    {"default_process_limit = 0\n", "parameter default_process_limit: value 0 is out of range (1..100000)"},
+    {"minimal_backoff_time = 0\n",
+     "line 1: parameter minimal_backoff_time: value 0 is out of range"},
+    {"append_at_myorigin = maybe\n",
+     "line 1: parameter append_at_myorigin: bad boolean value: maybe"},
+    {"default_process_limit = 12abc\n",
+     "parameter default_process_limit: bad numerical value: 12abc"},
+    {"default_process_limit = 0\n",
+     "parameter default_process_limit: value 0 is out of range (1..100000)"},
     {"myorigin = x\nfoo bar\n", "main.cf, line 2: missing '=' after parameter name: \"foo bar\""},
     {"= value\n", "line 1: missing parameter name"},
-    {"a = $b\nb = $a\nmyorigin = $a\n", "line 3: parameter myorigin: unreasonable macro call nesting"},
+    {"a = $b\nb = $a\nmyorigin = $a\n",
+     "line 3: parameter myorigin: unreasonable macro call nesting"},
     {"myorigin = ${oops\n", "line 1: parameter myorigin: truncated macro reference"},
 };
 
@@ -360,7 +378,8 @@ START_TEST(test_missing_main_cf)
 END_TEST
 
 /* mail_conf_suite - all cases */
-static Suite *mail_conf_suite(void)
+static Suite *
+mail_conf_suite(void)
 {
     Suite *s = suite_create("mail_conf");
     TCase *tc = tcase_create("core");
@@ -369,7 +388,8 @@ static Suite *mail_conf_suite(void)
     tcase_add_loop_test(tc, test_parse, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
     tcase_add_test(tc, test_leading_whitespace_warning);
     tcase_add_loop_test(tc, test_expand, 0, sizeof(expand_cases) / sizeof(expand_cases[0]));
-    tcase_add_loop_test(tc, test_expand_errors, 0, sizeof(expand_errors) / sizeof(expand_errors[0]));
+    tcase_add_loop_test(tc, test_expand_errors, 0,
+                        sizeof(expand_errors) / sizeof(expand_errors[0]));
     tcase_add_test(tc, test_typed_values);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_override);
@@ -384,7 +404,8 @@ static Suite *mail_conf_suite(void)
 }
 
 /* main - run the suite */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(mail_conf_suite());
     int failed;

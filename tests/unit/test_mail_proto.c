@@ -47,17 +47,19 @@ static char old_cwd[1024];
 static VSTRING *warnings;
 
 /* capture - collect warnings, one per line */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         vstring_sprintf_append(warnings, "%s\n", text);
 }
 
 /* remove_dir - remove the entries of a directory and the directory */
-static void remove_dir(const char *dir)
+static void
+remove_dir(const char *dir)
 {
-    static const char *const names[] = {"cleanup", "bounce", "qmgr", "pickup", "flush",
-                                        "nosuch",  "dead",   "plain"};
+    static const char *const names[] = {"cleanup", "bounce", "qmgr", "pickup",
+                                        "flush",   "nosuch", "dead", "plain"};
     char path[256];
     size_t i;
 
@@ -69,7 +71,8 @@ static void remove_dir(const char *dir)
 }
 
 /* setup - scratch queue directory, parameters, warning capture */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_mail_proto.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -86,7 +89,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     msg_output_reset();
     vstring_free(warnings);
@@ -97,7 +101,8 @@ static void teardown(void)
 }
 
 /* listen_on - a listening UNIX socket at path */
-static int listen_on(const char *path)
+static int
+listen_on(const char *path)
 {
     int fd = unix_listen(path, 10, 0666, BLOCKING);
 
@@ -106,7 +111,8 @@ static int listen_on(const char *path)
 }
 
 /* drain - read until the peer closes (bounded), return the byte count */
-static ssize_t drain(int fd)
+static ssize_t
+drain(int fd)
 {
     char buf[4096];
     ssize_t total = 0;
@@ -118,7 +124,8 @@ static ssize_t drain(int fd)
 }
 
 /* wait_child - reap a fake server and return its exit status */
-static int wait_child(pid_t pid)
+static int
+wait_child(pid_t pid)
 {
     int status;
 
@@ -132,7 +139,8 @@ static int wait_child(pid_t pid)
  * sends the bytes (len < 0: send nothing), closes at once when hangup is
  * set and otherwise waits for the client to close.
  */
-static pid_t fake_server(int listen_fd, const char *bytes, ssize_t len, int hangup)
+static pid_t
+fake_server(int listen_fd, const char *bytes, ssize_t len, int hangup)
 {
     pid_t pid;
     int fd;
@@ -158,30 +166,59 @@ static pid_t fake_server(int listen_fd, const char *bytes, ssize_t len, int hang
 static const struct connect_case {
     const char *label;
     const char *bytes;
-    ssize_t len;        /* < 0: the server says nothing */
-    int hangup;         /* the server closes after sending */
+    ssize_t len; /* < 0: the server says nothing */
+    int hangup;  /* the server closes after sending */
     int want_ok;
     const char *want_warning; /* "" for none */
 } connect_cases[] = {
-    {"good", Q("protocol\0" "cleanup\0" "\0"), 0, 1, ""},
-    {"good, server hangs up after", Q("protocol\0" "cleanup\0" "\0"), 1, 1, ""},
-    {"wrong protocol", Q("protocol\0" "showq\0" "\0"), 0, 0,
-     "public/cleanup: unexpected protocol \"showq\" (expected \"cleanup\")\n"},
-    {"protocol with suffix", Q("protocol\0" "cleanupx\0" "\0"), 0, 0,
-     "public/cleanup: unexpected protocol \"cleanupx\" (expected \"cleanup\")\n"},
-    {"empty protocol", Q("protocol\0" "\0" "\0"), 0, 0,
-     "public/cleanup: unexpected protocol \"\" (expected \"cleanup\")\n"},
+    {"good",
+     Q("protocol\0"
+       "cleanup\0"
+       "\0"),
+     0, 1, ""},
+    {"good, server hangs up after",
+     Q("protocol\0"
+       "cleanup\0"
+       "\0"),
+     1, 1, ""},
+    {"wrong protocol",
+     Q("protocol\0"
+       "showq\0"
+       "\0"),
+     0, 0, "public/cleanup: unexpected protocol \"showq\" (expected \"cleanup\")\n"},
+    {"protocol with suffix",
+     Q("protocol\0"
+       "cleanupx\0"
+       "\0"),
+     0, 0, "public/cleanup: unexpected protocol \"cleanupx\" (expected \"cleanup\")\n"},
+    {"empty protocol",
+     Q("protocol\0"
+       "\0"
+       "\0"),
+     0, 0, "public/cleanup: unexpected protocol \"\" (expected \"cleanup\")\n"},
     {"closes at once", "", 0, 1, 0, "public/cleanup: no protocol announcement from the server\n"},
-    {"cut short", Q("protocol\0" "clea"), 1, 0,
-     "public/cleanup: no protocol announcement from the server\n"},
-    {"no end of list", Q("protocol\0" "cleanup\0"), 1, 0,
-     "public/cleanup: no protocol announcement from the server\n"},
+    {"cut short",
+     Q("protocol\0"
+       "clea"),
+     1, 0, "public/cleanup: no protocol announcement from the server\n"},
+    {"no end of list",
+     Q("protocol\0"
+       "cleanup\0"),
+     1, 0, "public/cleanup: no protocol announcement from the server\n"},
     {"garbage", Q("220 mail.example.com ESMTP\r\n"), 1, 0,
      "public/cleanup: no protocol announcement from the server\n"},
-    {"extra attribute", Q("protocol\0" "cleanup\0" "extra\0" "1\0" "\0"), 0, 0,
-     "public/cleanup: no protocol announcement from the server\n"},
-    {"other attribute", Q("proto\0" "cleanup\0" "\0"), 0, 0,
-     "public/cleanup: no protocol announcement from the server\n"},
+    {"extra attribute",
+     Q("protocol\0"
+       "cleanup\0"
+       "extra\0"
+       "1\0"
+       "\0"),
+     0, 0, "public/cleanup: no protocol announcement from the server\n"},
+    {"other attribute",
+     Q("proto\0"
+       "cleanup\0"
+       "\0"),
+     0, 0, "public/cleanup: no protocol announcement from the server\n"},
     {"empty list", Q("\0"), 0, 0, "public/cleanup: no protocol announcement from the server\n"},
     {"silent server", "", -1, 0, 0, "public/cleanup: no protocol announcement from the server\n"},
 };
@@ -207,9 +244,9 @@ START_TEST(test_connect)
     } else {
         ck_assert_msg(stream == 0, "%s: accepted", tc->label);
         /* The module's own warning is the last one (attr_scan may warn first). */
-        ck_assert_msg((size_t)LEN(warnings) >= strlen(tc->want_warning)
-                          && strcmp(STR(warnings) + LEN(warnings) - strlen(tc->want_warning),
-                                    tc->want_warning) == 0,
+        ck_assert_msg((size_t)LEN(warnings) >= strlen(tc->want_warning) &&
+                          strcmp(STR(warnings) + LEN(warnings) - strlen(tc->want_warning),
+                                 tc->want_warning) == 0,
                       "%s: warnings \"%s\"", tc->label, STR(warnings));
     }
     /* Only the silent server may make us wait, and no longer than ipc_timeout. */
@@ -240,8 +277,9 @@ START_TEST(test_announce_conversation)
         vstream_set_timeout(stream, 5);
         if (mail_announce(stream, MAIL_PROTO_BOUNCE) != 0)
             _exit(3);
-        if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_REQ, req), ATTR_TYPE_END)
-            != 1 || strcmp(STR(req), "ping") != 0)
+        if (attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_REQ, req), ATTR_TYPE_END) !=
+                1 ||
+            strcmp(STR(req), "ping") != 0)
             _exit(4);
         attr_print(stream, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, 42), ATTR_TYPE_END);
         _exit(vstream_fclose(stream) == 0 ? 0 : 5);
@@ -266,7 +304,9 @@ END_TEST
 /* test_announce_bytes - the exact announcement, and a write to a closed peer */
 START_TEST(test_announce_bytes)
 {
-    static const char want[] = "protocol\0" "showq\0" "\0";
+    static const char want[] = "protocol\0"
+                               "showq\0"
+                               "\0";
     char got[100];
     VSTREAM *stream;
     int sv[2];
@@ -323,20 +363,28 @@ END_TEST
 /* test_connect_quiet_wrong_protocol - quiet is only about the connect itself */
 START_TEST(test_connect_quiet_wrong_protocol)
 {
-    pid_t pid = fake_server(listen_on("public/cleanup"), Q("protocol\0" "showq\0" "\0"), 0);
+    pid_t pid = fake_server(listen_on("public/cleanup"),
+                            Q("protocol\0"
+                              "showq\0"
+                              "\0"),
+                            0);
 
-    ck_assert_ptr_null(mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP,
-                                          MAIL_PROTO_CLEANUP));
+    ck_assert_ptr_null(
+        mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP, MAIL_PROTO_CLEANUP));
     ck_assert_str_eq(STR(warnings),
                      "public/cleanup: unexpected protocol \"showq\" (expected \"cleanup\")\n");
     ck_assert_int_eq(wait_child(pid), 0);
 
     /* And a good announcement through the quiet variant. */
-    pid = fake_server(listen_on("public/cleanup"), Q("protocol\0" "cleanup\0" "\0"), 0);
+    pid = fake_server(listen_on("public/cleanup"),
+                      Q("protocol\0"
+                        "cleanup\0"
+                        "\0"),
+                      0);
     vstring_reset(warnings);
     {
-        VSTREAM *stream = mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP,
-                                             MAIL_PROTO_CLEANUP);
+        VSTREAM *stream =
+            mail_connect_quiet(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP, MAIL_PROTO_CLEANUP);
 
         ck_assert_ptr_nonnull(stream);
         ck_assert_int_eq(vstream_timeout(stream), var_ipc_timeout);
@@ -348,7 +396,8 @@ START_TEST(test_connect_quiet_wrong_protocol)
 END_TEST
 
 /* accept_read - accept one queued connection and read all it sent */
-static void accept_read(int listen_fd, char *buf, size_t size)
+static void
+accept_read(int listen_fd, char *buf, size_t size)
 {
     int fd;
     ssize_t n;
@@ -368,7 +417,8 @@ START_TEST(test_trigger_socket)
     int listen_fd = listen_on("public/qmgr");
     char buf[100];
 
-    ck_assert_int_eq(mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING), 0);
+    ck_assert_int_eq(mail_trigger(MAIL_CLASS_PUBLIC, MAIL_SERVICE_QUEUE, QMGR_REQ_SCAN_INCOMING),
+                     0);
     accept_read(listen_fd, buf, sizeof(buf));
     ck_assert_str_eq(buf, "I");
 
@@ -415,7 +465,8 @@ static const struct trigger_fail_case {
 } trigger_fail_cases[] = {
     {"missing", MAIL_CLASS_PUBLIC, "nosuch", ENOENT,
      "trigger public/nosuch: No such file or directory\n"},
-    {"missing class", "noclass", "qmgr", ENOENT, "trigger noclass/qmgr: No such file or directory\n"},
+    {"missing class", "noclass", "qmgr", ENOENT,
+     "trigger noclass/qmgr: No such file or directory\n"},
     {"fifo without reader", MAIL_CLASS_PUBLIC, "flush", ENXIO,
      "trigger public/flush: No such device or address\n"},
     {"dead socket", MAIL_CLASS_PRIVATE, "dead", ECONNREFUSED,
@@ -454,7 +505,8 @@ START_TEST(test_trigger_fail)
 END_TEST
 
 /* mail_proto_suite - all mail_proto tests */
-static Suite *mail_proto_suite(void)
+static Suite *
+mail_proto_suite(void)
 {
     Suite *s = suite_create("mail_proto");
     TCase *tc = tcase_create("core");
@@ -474,7 +526,8 @@ static Suite *mail_proto_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(mail_proto_suite());
     int failed;

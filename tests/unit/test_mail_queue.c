@@ -31,7 +31,8 @@ static char test_dir[64];
 static char old_cwd[1024];
 
 /* setup - a scratch queue directory as the current directory */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_mail_queue.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -42,7 +43,8 @@ static void setup(void)
 }
 
 /* remove_queue - remove the files of one queue and the queue */
-static void remove_queue(const char *queue)
+static void
+remove_queue(const char *queue)
 {
     DIR *dir;
     struct dirent *dp;
@@ -59,7 +61,8 @@ static void remove_queue(const char *queue)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     remove_queue(MAIL_QUEUE_INCOMING);
     remove_queue(MAIL_QUEUE_ACTIVE);
@@ -68,7 +71,8 @@ static void teardown(void)
 }
 
 /* count_entries - number of names in a directory, and the last one */
-static int count_entries(const char *queue, char *last, size_t len)
+static int
+count_entries(const char *queue, char *last, size_t len)
 {
     DIR *dir = opendir(queue);
     struct dirent *dp;
@@ -89,15 +93,15 @@ static const struct id_case {
     const char *id;
     int ok;
 } id_cases[] = {
-    {"4Xyz00000z1", 0},          /* too short */
-    {"000000000Bz1", 1},         /* smallest shape */
+    {"4Xyz00000z1", 0},  /* too short */
+    {"000000000Bz1", 1}, /* smallest shape */
     {"0000000000z1", 1},
     {"yyyyyyyyyyzyyyyyyyyyyyy", 1},
-    {"000000000Az1", 0},         /* vowel */
+    {"000000000Az1", 0}, /* vowel */
     {"000000000az1", 0},
-    {"0000000000y1", 0},         /* no separator */
-    {"000000000z01", 0},         /* separator in the wrong place */
-    {"0000000000zz", 0},         /* z in the inode part */
+    {"0000000000y1", 0}, /* no separator */
+    {"000000000z01", 0}, /* separator in the wrong place */
+    {"0000000000zz", 0}, /* z in the inode part */
     {"0000000000z1.tmp", 0},
     {"00000/0000z1", 0},
     {"", 0},
@@ -269,7 +273,8 @@ START_TEST(test_unique)
 END_TEST
 
 /* mail_queue_suite - all mail_queue tests */
-static Suite *mail_queue_suite(void)
+static Suite *
+mail_queue_suite(void)
 {
     Suite *s = suite_create("mail_queue");
     TCase *tc = tcase_create("core");
@@ -286,7 +291,8 @@ static Suite *mail_queue_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(mail_queue_suite());
     int failed;

@@ -26,14 +26,16 @@ static char last_text[2048];
 static const char *expected_fatal;
 
 /* capture - remember the last message */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
-    (void) level;
+    (void)level;
     snprintf(last_text, sizeof(last_text), "%s", text);
 }
 
 /* check_fatal_text - wrong fatal wording exits with 99 */
-static void check_fatal_text(void)
+static void
+check_fatal_text(void)
 {
     if (expected_fatal && strstr(last_text, expected_fatal) == NULL)
         _exit(99);
@@ -65,9 +67,9 @@ static const struct {
     const char *name;
     int value;
 } facility_cases[] = {
-    {"mail", LOG_MAIL}, {"MAIL", LOG_MAIL}, {"local0", LOG_LOCAL0},
-    {"local7", LOG_LOCAL7}, {"daemon", LOG_DAEMON}, {"user", LOG_USER},
-    {"local8", -1}, {"", -1}, {"mailx", -1},
+    {"mail", LOG_MAIL},     {"MAIL", LOG_MAIL}, {"local0", LOG_LOCAL0}, {"local7", LOG_LOCAL7},
+    {"daemon", LOG_DAEMON}, {"user", LOG_USER}, {"local8", -1},         {"", -1},
+    {"mailx", -1},
 };
 
 START_TEST(test_facility)
@@ -77,7 +79,8 @@ START_TEST(test_facility)
 END_TEST
 
 /* set_params - the parameters maillog_init reads */
-static void set_params(char *file, char *prefixes, char *facility)
+static void
+set_params(char *file, char *prefixes, char *facility)
 {
     var_syslog_name = "postern";
     var_maillog_file = file;
@@ -112,7 +115,7 @@ START_TEST(test_logfile)
     int fd = mkstemp(path);
 
     ck_assert_int_ge(fd, 0);
-    (void) close(fd);
+    (void)close(fd);
     set_params(path, "/var, /tmp", "mail");
     maillog_init("qmgr", MAILLOG_FLAG_NONE);
     ck_assert_str_eq(msg_get_progname(), "postern/qmgr");
@@ -123,14 +126,15 @@ START_TEST(test_logfile)
     ck_assert_int_ne(vstream_get_line(fp, buf, 0), VSTREAM_EOF);
     ck_assert_msg(strstr(STR(buf), " postern/qmgr[") != NULL, "line: %s", STR(buf));
     ck_assert_msg(strstr(STR(buf), "]: hello from the test\n") != NULL, "line: %s", STR(buf));
-    (void) vstream_fclose(fp);
-    (void) unlink(path);
+    (void)vstream_fclose(fp);
+    (void)unlink(path);
     vstring_free(buf);
 }
 END_TEST
 
 /* maillog_suite - all cases */
-static Suite *maillog_suite(void)
+static Suite *
+maillog_suite(void)
 {
     Suite *s = suite_create("maillog");
     TCase *tc = tcase_create("core");
@@ -145,7 +149,8 @@ static Suite *maillog_suite(void)
 }
 
 /* main - run the suite */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(maillog_suite());
     int failed;

@@ -24,7 +24,8 @@
 static char test_path[256];
 
 /* write_file - put text into a temporary master.cf */
-static const char *write_file(const char *text)
+static const char *
+write_file(const char *text)
 {
     VSTREAM *fp;
     int fd;
@@ -39,11 +40,12 @@ static const char *write_file(const char *text)
 }
 
 /* parse - read text as a master.cf file and remove the file */
-static MASTER_CONF *parse(const char *text, int flags)
+static MASTER_CONF *
+parse(const char *text, int flags)
 {
     MASTER_CONF *conf = master_conf_read(write_file(text), flags);
 
-    (void) unlink(test_path);
+    (void)unlink(test_path);
     return (conf);
 }
 
@@ -117,8 +119,8 @@ static const struct {
     {"127.0.0.1:2525 inet n - n - - smtpd\n", "127.0.0.1", "2525", 0, 1, 0, 0, 0, 100, 0, NULL},
     {"[::1]:smtp inet n y n - 5 smtpd\n", "::1", "smtp", 0, 1, 0, 0, 0, 5, 0, NULL},
     {"submission inet n - y 10? 3 smtpd -v\n", NULL, "submission", 0, 1, 1, 10, 1, 3, 1, "-v"},
-    {"x unix - - - - - prog\n  -o { smtpd_banner = hello world }\n", NULL, NULL, 1, 1, 0, 0, 0, 100, 2,
-     "smtpd_banner=hello world"},
+    {"x unix - - - - - prog\n  -o { smtpd_banner = hello world }\n", NULL, NULL, 1, 1, 0, 0, 0, 100,
+     2, "smtpd_banner=hello world"},
     {"x unix y y y 0 0 prog {braced  arg } last\n", NULL, NULL, 1, 1, 1, 0, 0, 0, 2, "last"},
     {"x fifo n n n 60 1 prog\n", NULL, NULL, 0, 0, 0, 60, 0, 1, 0, NULL},
     {"x pass - - - - - prog -o a=b\n\n# comment in between\n  -o c=d\n", NULL, NULL, 1, 1, 0, 0, 0,
@@ -200,7 +202,8 @@ START_TEST(test_leading_continuation)
 
     ck_assert_int_eq(conf->count, 1);
     ck_assert_int_eq(conf->errors->argc, 1);
-    ck_assert_ptr_nonnull(strstr(conf->errors->argv[0], "line 1: continuation line without an entry"));
+    ck_assert_ptr_nonnull(
+        strstr(conf->errors->argv[0], "line 1: continuation line without an entry"));
     master_conf_free(conf);
 }
 END_TEST
@@ -220,12 +223,13 @@ END_TEST
 
 START_TEST(test_fatal_flag)
 {
-    (void) parse("bad unix - - - - -\n", MASTER_CONF_FLAG_FATAL);
+    (void)parse("bad unix - - - - -\n", MASTER_CONF_FLAG_FATAL);
 }
 END_TEST
 
 /* master_conf_suite - all cases */
-static Suite *master_conf_suite(void)
+static Suite *
+master_conf_suite(void)
 {
     Suite *s = suite_create("master_conf");
     TCase *tc = tcase_create("core");
@@ -241,7 +245,8 @@ static Suite *master_conf_suite(void)
 }
 
 /* main - run the suite */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(master_conf_suite());
     int failed;

@@ -31,7 +31,8 @@ static int captured_level;
 static int captured_calls;
 
 /* capture - test channel: remember the last text and level */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     vstring_strcpy(captured, text);
     captured_level = level;
@@ -39,15 +40,17 @@ static void capture(int level, const char *text)
 }
 
 /* reentrant_channel - a channel that logs from inside itself */
-static void reentrant_channel(int level, const char *text)
+static void
+reentrant_channel(int level, const char *text)
 {
-    (void) level;
-    (void) text;
+    (void)level;
+    (void)text;
     msg_warn("nested report");
 }
 
 /* setup - fresh capture state, only the capture channel */
-static void setup(void)
+static void
+setup(void)
 {
     captured = vstring_alloc(100);
     captured_level = -1;
@@ -58,7 +61,8 @@ static void setup(void)
 }
 
 /* teardown - drop the capture channel */
-static void teardown(void)
+static void
+teardown(void)
 {
     msg_output_reset();
     msg_logfile_close();
@@ -66,7 +70,8 @@ static void teardown(void)
 }
 
 /* slurp - the content of a descriptor from offset 0 */
-static VSTRING *slurp(int fd)
+static VSTRING *
+slurp(int fd)
 {
     VSTRING *vp = vstring_alloc(100);
     char buf[4096];
@@ -84,8 +89,13 @@ struct level_case {
 };
 
 static const struct level_case level_cases[] = {
-    {MSG_INFO, ""}, {MSG_WARN, "warning: "}, {MSG_ERROR, "error: "},
-    {MSG_FATAL, "fatal: "}, {MSG_PANIC, "panic: "}, {-1, ""}, {99, ""},
+    {MSG_INFO, ""},
+    {MSG_WARN, "warning: "},
+    {MSG_ERROR, "error: "},
+    {MSG_FATAL, "fatal: "},
+    {MSG_PANIC, "panic: "},
+    {-1, ""},
+    {99, ""},
 };
 
 /* test_prefix - level prefixes, out-of-range levels included */
@@ -196,13 +206,16 @@ START_TEST(test_logfile_format)
     msg_info("4XyzAbc: client=host[1.2.3.4]");
     msg_warn("two\nlines");
     msg_logfile_close();
-    ck_assert_int_eq(regcomp(&re, "^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    ck_assert_int_eq(regcomp(&re,
+                             "^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                              "[ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] mx1 "
-                             "postern/test\\[[0-9]+\\]: ", REG_EXTENDED | REG_NOSUB), 0);
+                             "postern/test\\[[0-9]+\\]: ",
+                             REG_EXTENDED | REG_NOSUB),
+                     0);
     vp = slurp(fd);
     ck_assert_ptr_nonnull(strstr(vstring_str(vp), ": 4XyzAbc: client=host[1.2.3.4]\n"));
     ck_assert_ptr_nonnull(strstr(vstring_str(vp), ": warning: two lines\n"));
-    snprintf(expect, sizeof(expect), "[%ld]: ", (long) getpid());
+    snprintf(expect, sizeof(expect), "[%ld]: ", (long)getpid());
     for (line = vstring_str(vp); (next = strchr(line, '\n')) != NULL; line = next + 1) {
         *next = 0;
         ck_assert_msg(regexec(&re, line, 0, NULL, 0) == 0, "bad line: %s", line);
@@ -280,7 +293,8 @@ END_TEST
 static int cleanup_runs;
 
 /* cleanup_hook - count runs; exit status tells the parent */
-static void cleanup_hook(void)
+static void
+cleanup_hook(void)
 {
     cleanup_runs++;
     if (cleanup_runs > 1)
@@ -325,13 +339,14 @@ START_TEST(test_panic)
 END_TEST
 
 /* msg_suite - collect the tests */
-static Suite *msg_suite(void)
+static Suite *
+msg_suite(void)
 {
     Suite *s = suite_create("msg");
     TCase *tc = tcase_create("core");
 
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, test_prefix, 0, (int) (sizeof(level_cases) / sizeof(level_cases[0])));
+    tcase_add_loop_test(tc, test_prefix, 0, (int)(sizeof(level_cases) / sizeof(level_cases[0])));
     tcase_add_test(tc, test_capture);
     tcase_add_test(tc, test_error_count);
     tcase_add_test(tc, test_errno);
@@ -351,7 +366,8 @@ static Suite *msg_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(msg_suite());
     int failed;

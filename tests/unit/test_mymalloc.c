@@ -67,7 +67,7 @@ struct strndup_case {
 
 static const struct strndup_case strndup_cases[] = {
     {"hello", 3, "hel"}, {"hello", 5, "hello"}, {"hello", 100, "hello"},
-    {"", 0, ""}, {"", 10, ""}, {"hi", 0, ""},
+    {"", 0, ""},         {"", 10, ""},          {"hi", 0, ""},
 };
 
 /* test_strndup - bounded copies, table-driven */
@@ -102,18 +102,18 @@ END_TEST
 START_TEST(test_calloc_overflow)
 {
     msg_output_reset();
-    (void) mycalloc(SIZE_MAX / 2, 4);
+    (void)mycalloc(SIZE_MAX / 2, 4);
 }
 END_TEST
 
 /* test_malloc_huge - a request the system cannot satisfy is fatal */
 START_TEST(test_malloc_huge)
 {
-    (void) mymalloc(SIZE_MAX - 16);
+    (void)mymalloc(SIZE_MAX - 16);
 }
 END_TEST
 
-static void *volatile keep;			/* reachable, so leak checkers stay quiet */
+static void *volatile keep; /* reachable, so leak checkers stay quiet */
 
 /* test_realloc_huge - a resize the system cannot satisfy is fatal */
 START_TEST(test_realloc_huge)
@@ -124,7 +124,8 @@ START_TEST(test_realloc_huge)
 END_TEST
 
 /* mymalloc_suite - collect the tests */
-static Suite *mymalloc_suite(void)
+static Suite *
+mymalloc_suite(void)
 {
     Suite *s = suite_create("mymalloc");
     TCase *tc = tcase_create("core");
@@ -132,7 +133,8 @@ static Suite *mymalloc_suite(void)
     tcase_add_test(tc, test_zero);
     tcase_add_test(tc, test_calloc);
     tcase_add_test(tc, test_realloc);
-    tcase_add_loop_test(tc, test_strndup, 0, (int) (sizeof(strndup_cases) / sizeof(strndup_cases[0])));
+    tcase_add_loop_test(tc, test_strndup, 0,
+                        (int)(sizeof(strndup_cases) / sizeof(strndup_cases[0])));
     tcase_add_test(tc, test_dup);
     tcase_add_exit_test(tc, test_calloc_overflow, 1);
     tcase_add_exit_test(tc, test_malloc_huge, 1);
@@ -142,7 +144,8 @@ static Suite *mymalloc_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(mymalloc_suite());
     int failed;

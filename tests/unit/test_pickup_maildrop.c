@@ -44,16 +44,28 @@ typedef struct TEST_CASE {
     const char *raw; /* extra raw bytes appended to the file */
 } TEST_CASE;
 
-#define GOOD_TAIL {'M', ""}, {'N', "Subject: x"}, {'N', ""}, {'X', ""}, {'E', ""}
+#define GOOD_TAIL                                                                                  \
+    {'M', ""}, {'N', "Subject: x"}, {'N', ""}, {'X', ""},                                          \
+    {                                                                                              \
+        'E', ""                                                                                    \
+    }
 
 static const TEST_CASE cases[] = {
     {"minimal", 0, {{'F', "jo"}, {'R', "bob"}, GOOD_TAIL}, 1, 0, 0, NULL},
-    {"full envelope, -t", 0,
+    {"full envelope, -t",
+     0,
      {{'T', "1 2"}, {'U', "Jo"}, {'G', "1"}, {'A', "encoding=8bit"}, {'F', "jo"}, GOOD_TAIL},
-     1, 0, CLEANUP_FLAG_EXTRACT, NULL},
+     1,
+     0,
+     CLEANUP_FLAG_EXTRACT,
+     NULL},
     {"flags other than extract ignored", 0, {{'G', "6"}, {'F', "jo"}, GOOD_TAIL}, 1, 0, 0, NULL},
-    {"long line pieces", 0,
-     {{'F', "jo"}, {'R', "b"}, {'M', ""}, {'L', "aaa"}, {'N', "b"}, {'X', ""}, {'E', ""}}, 1, 0, 0,
+    {"long line pieces",
+     0,
+     {{'F', "jo"}, {'R', "b"}, {'M', ""}, {'L', "aaa"}, {'N', "b"}, {'X', ""}, {'E', ""}},
+     1,
+     0,
+     0,
      NULL},
     {"no sender", 0, {{'R', "bob"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"no sender at all", 0, {GOOD_TAIL}, 0, 0, 0, NULL},
@@ -61,33 +73,62 @@ static const TEST_CASE cases[] = {
     {"bad flags", 0, {{'G', "x1"}, {'F', "jo"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"negative flags", 0, {{'G', "-1"}, {'F', "jo"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"content in envelope", 0, {{'F', "jo"}, {'N', "x"}, GOOD_TAIL}, 0, 0, 0, NULL},
-    {"recipient in content", 0,
-     {{'F', "jo"}, {'M', ""}, {'R', "x"}, {'X', ""}, {'E', ""}}, 0, 0, 0, NULL},
+    {"recipient in content",
+     0,
+     {{'F', "jo"}, {'M', ""}, {'R', "x"}, {'X', ""}, {'E', ""}},
+     0,
+     0,
+     0,
+     NULL},
     {"no END", 0, {{'F', "jo"}, {'M', ""}, {'N', "x"}, {'X', ""}}, 0, 0, 0, NULL},
     {"no XTRA", 0, {{'F', "jo"}, {'M', ""}, {'N', "x"}, {'E', ""}}, 0, 0, 0, NULL},
     {"data after END", 0, {{'F', "jo"}, GOOD_TAIL, {'N', "late"}}, 0, 0, 0, NULL},
     {"garbage after END", 0, {{'F', "jo"}, GOOD_TAIL}, 0, 0, 0, "\xff\xff"},
     {"truncated record", 0, {{'F', "jo"}, GOOD_TAIL}, 0, 0, 0, "N\x10short"},
-    {"user may not send SIZE", 0,
-     {{'C', "1 2 3 4"}, {'F', "jo"}, GOOD_TAIL}, 0, 0, 0, NULL},
+    {"user may not send SIZE", 0, {{'C', "1 2 3 4"}, {'F', "jo"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"user may not send DONE", 0, {{'F', "jo"}, {'D', "x"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"user may not send ORCP", 0, {{'F', "jo"}, {'O', "x"}, {'R', "y"}, GOOD_TAIL}, 0, 0, 0, NULL},
     {"NUL in sender", 0, {{'F', "jo\0x"}, GOOD_TAIL}, 0, 0, 0, NULL},
-    {"requeued queue file from a trusted owner", 1,
-     {{'C', "1 2 3 4"}, {'T', "1 2"}, {'F', "jo"}, {'O', "a"}, {'R', "a@x"}, {'O', "b"},
-      {'D', "b@x"}, {'W', "5"}, {'M', "            100"}, {'N', "x"}, {'X', ""}, {'R', "c@x"},
+    {"requeued queue file from a trusted owner",
+     1,
+     {{'C', "1 2 3 4"},
+      {'T', "1 2"},
+      {'F', "jo"},
+      {'O', "a"},
+      {'R', "a@x"},
+      {'O', "b"},
+      {'D', "b@x"},
+      {'W', "5"},
+      {'M', "            100"},
+      {'N', "x"},
+      {'X', ""},
+      {'R', "c@x"},
       {'E', ""}},
-     1, 1, 0, NULL},
-    {"queue file from an untrusted owner", 0,
-     {{'C', "1 2 3 4"}, {'F', "jo"}, {'R', "a@x"}, GOOD_TAIL}, 0, 0, 0, NULL},
-    {"trusted maildrop file is not a requeue", 1, {{'F', "jo"}, {'R', "x"}, GOOD_TAIL}, 1, 0, 0,
+     1,
+     1,
+     0,
+     NULL},
+    {"queue file from an untrusted owner",
+     0,
+     {{'C', "1 2 3 4"}, {'F', "jo"}, {'R', "a@x"}, GOOD_TAIL},
+     0,
+     0,
+     0,
+     NULL},
+    {"trusted maildrop file is not a requeue",
+     1,
+     {{'F', "jo"}, {'R', "x"}, GOOD_TAIL},
+     1,
+     0,
+     0,
      NULL},
 };
 
 static char test_dir[] = "/tmp/test_pickup_XXXXXX";
 
 /* test_file - write a case's records to a file and reopen it for reading */
-static VSTREAM *test_file(const TEST_CASE *tc, const char *name)
+static VSTREAM *
+test_file(const TEST_CASE *tc, const char *name)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -97,7 +138,7 @@ static VSTREAM *test_file(const TEST_CASE *tc, const char *name)
     fp = vstream_fopen(STR(path), O_RDWR | O_CREAT | O_TRUNC, 0644);
     ck_assert_ptr_nonnull(fp);
     for (i = 0; tc->in[i].type != 0; i++) {
-        ssize_t len = (ssize_t) strlen(tc->in[i].data);
+        ssize_t len = (ssize_t)strlen(tc->in[i].data);
 
         if (strcmp(tc->label, "NUL in sender") == 0 && tc->in[i].type == 'F')
             len = 4;
@@ -112,7 +153,8 @@ static VSTREAM *test_file(const TEST_CASE *tc, const char *name)
 }
 
 /* test_info - a fresh PICKUP_INFO */
-static void test_info(PICKUP_INFO *info, int trusted)
+static void
+test_info(PICKUP_INFO *info, int trusted)
 {
     info->uid = 1000;
     info->trusted = trusted;
@@ -147,7 +189,8 @@ START_TEST(test_check)
 END_TEST
 
 /* test_render - what the copy produced, one "T data" line per record */
-static void test_render(VSTREAM *fp, VSTRING *out)
+static void
+test_render(VSTREAM *fp, VSTRING *out)
 {
     VSTRING *buf = vstring_alloc(100);
     int type;
@@ -159,7 +202,8 @@ static void test_render(VSTREAM *fp, VSTRING *out)
 }
 
 /* test_copy_case - check and copy one case; return the rendering */
-static void test_copy_case(const TEST_CASE *tc, VSTRING *out)
+static void
+test_copy_case(const TEST_CASE *tc, VSTRING *out)
 {
     VSTRING *why = vstring_alloc(10);
     PICKUP_INFO info;
@@ -186,12 +230,25 @@ static void test_copy_case(const TEST_CASE *tc, VSTRING *out)
 START_TEST(test_copy)
 {
     VSTRING *out = vstring_alloc(100);
-    static const TEST_CASE user = {
-        "user", 0,
-        {{'U', "Jo"}, {'G', "1"}, {'A', "uid=0"}, {'A', "encoding=8bit"}, {'A', "rewrite=x"},
-         {'F', "jo"}, {'R', "bob"}, {'T', "5 6"}, {'M', "junk"}, {'N', "Subject: x"},
-         {'N', ""}, {'X', ""}, {'E', ""}},
-        1, 0, 1, NULL};
+    static const TEST_CASE user = {"user",
+                                   0,
+                                   {{'U', "Jo"},
+                                    {'G', "1"},
+                                    {'A', "uid=0"},
+                                    {'A', "encoding=8bit"},
+                                    {'A', "rewrite=x"},
+                                    {'F', "jo"},
+                                    {'R', "bob"},
+                                    {'T', "5 6"},
+                                    {'M', "junk"},
+                                    {'N', "Subject: x"},
+                                    {'N', ""},
+                                    {'X', ""},
+                                    {'E', ""}},
+                                   1,
+                                   0,
+                                   1,
+                                   NULL};
 
     test_copy_case(&user, out);
     ck_assert_str_eq(STR(out), "T 5 6\nA uid=1000\nU Jo\nA encoding=8bit\nF jo\nR bob\nM \n"
@@ -207,19 +264,21 @@ START_TEST(test_copy)
 END_TEST
 
 /* pickup_maildrop_suite - collect the tests */
-static Suite *pickup_maildrop_suite(void)
+static Suite *
+pickup_maildrop_suite(void)
 {
     Suite *s = suite_create("pickup_maildrop");
     TCase *tc = tcase_create("core");
 
-    tcase_add_loop_test(tc, test_check, 0, (int) (sizeof(cases) / sizeof(cases[0])));
+    tcase_add_loop_test(tc, test_check, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_copy);
     suite_add_tcase(s, tc);
     return (s);
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -241,12 +300,12 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    (void) unlink(STR(path));
+    (void)unlink(STR(path));
     vstring_sprintf(path, "%s/in", test_dir);
-    (void) unlink(STR(path));
+    (void)unlink(STR(path));
     vstring_sprintf(path, "%s/out", test_dir);
-    (void) unlink(STR(path));
-    (void) rmdir(test_dir);
+    (void)unlink(STR(path));
+    (void)rmdir(test_dir);
     vstring_free(path);
     return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }

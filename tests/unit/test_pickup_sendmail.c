@@ -40,41 +40,85 @@ typedef struct TEST_CASE {
     const char *label;
     const char *args[8];
     const char *input;
-    ssize_t input_len;   /* 0: strlen */
+    ssize_t input_len; /* 0: strlen */
     int status;
-    const char *expect;  /* rendering without the TIME record; NULL: no file */
+    const char *expect; /* rendering without the TIME record; NULL: no file */
 } TEST_CASE;
 
 static const TEST_CASE cases[] = {
-    {"basic", {"-f", "jo@example.org", "-F", "Jo", "a@x, b@y", NULL},
-     "Subject: s\r\n\r\nline1\r\n.\r\nnot read\n", 0, 0,
+    {"basic",
+     {"-f", "jo@example.org", "-F", "Jo", "a@x, b@y", NULL},
+     "Subject: s\r\n\r\nline1\r\n.\r\nnot read\n",
+     0,
+     0,
      "U Jo\nG 0\nF jo@example.org\nR a@x\nR b@y\nM \nN Subject: s\nN \nN line1\nX \nE \n"},
-    {"-i keeps the dot", {"-F", "", "-i", "-f", "<>", "a@x", NULL}, "x\n.\ny", 0, 0,
+    {"-i keeps the dot",
+     {"-F", "", "-i", "-f", "<>", "a@x", NULL},
+     "x\n.\ny",
+     0,
+     0,
      "G 0\nF \nR a@x\nM \nN x\nN .\nN y\nX \nE \n"},
-    {"-oi keeps the dot", {"-F", "", "-oi", "-oem", "-f", "j", "a@x", NULL}, ".\n", 0, 0,
+    {"-oi keeps the dot",
+     {"-F", "", "-oi", "-oem", "-f", "j", "a@x", NULL},
+     ".\n",
+     0,
+     0,
      "G 0\nF j\nR a@x\nM \nN .\nX \nE \n"},
-    {"-t without recipients", {"-F", "", "-t", "-f", "j", NULL}, "To: a@x\n\nb\n", 0, 0,
+    {"-t without recipients",
+     {"-F", "", "-t", "-f", "j", NULL},
+     "To: a@x\n\nb\n",
+     0,
+     0,
      "G 1\nF j\nM \nN To: a@x\nN \nN b\nX \nE \n"},
-    {"From line dropped", {"-F", "", "-f", "j", "a@x", NULL}, "From j Mon Jan  1 00:00:00 2024\nS: x\n", 0,
-     0, "G 0\nF j\nR a@x\nM \nN S: x\nX \nE \n"},
-    {"8-bit and NUL kept", {"-F", "", "-f", "j", "a@x", NULL}, "\xe9t\xe9\n\0z\n", 7, 0,
+    {"From line dropped",
+     {"-F", "", "-f", "j", "a@x", NULL},
+     "From j Mon Jan  1 00:00:00 2024\nS: x\n",
+     0,
+     0,
+     "G 0\nF j\nR a@x\nM \nN S: x\nX \nE \n"},
+    {"8-bit and NUL kept",
+     {"-F", "", "-f", "j", "a@x", NULL},
+     "\xe9t\xe9\n\0z\n",
+     7,
+     0,
      "G 0\nF j\nR a@x\nM \nN \xe9t\xe9\nN \\0z\nX \nE \n"},
-    {"quoted local part", {"-F", "", "-f", "\"a b\"@x", "\"c d\"@y", NULL}, "", 0, 0,
+    {"quoted local part",
+     {"-F", "", "-f", "\"a b\"@x", "\"c d\"@y", NULL},
+     "",
+     0,
+     0,
      "G 0\nF a b@x\nR c d@y\nM \nX \nE \n"},
     {"no recipients", {"-f", "j", NULL}, "x\n", 0, EX_USAGE, NULL},
-    {"-t, no destination header", {"-t", "-f", "j", NULL}, "Subject: x\nX: To: y\n\nTo: a@x\n", 0,
-     EX_DATAERR, NULL},
-    {"-t, only an empty group", {"-t", "-f", "j", NULL}, "To: undisclosed-recipients:;\n\nb\n",
-     0, EX_DATAERR, NULL},
-    {"-t, Resent- headers without Resent- destination", {"-t", "-f", "j", NULL},
-     "To: a@x\nResent-From: b@y\n\nb\n", 0, EX_DATAERR, NULL},
-    {"-t, folded Resent-Cc", {"-F", "", "-t", "-f", "j", NULL}, "Subject: x\n y\nResent-Cc :\n a\n",
-     0, 0, "G 1\nF j\nM \nN Subject: x\nN  y\nN Resent-Cc :\nN  a\nX \nE \n"},
+    {"-t, no destination header",
+     {"-t", "-f", "j", NULL},
+     "Subject: x\nX: To: y\n\nTo: a@x\n",
+     0,
+     EX_DATAERR,
+     NULL},
+    {"-t, only an empty group",
+     {"-t", "-f", "j", NULL},
+     "To: undisclosed-recipients:;\n\nb\n",
+     0,
+     EX_DATAERR,
+     NULL},
+    {"-t, Resent- headers without Resent- destination",
+     {"-t", "-f", "j", NULL},
+     "To: a@x\nResent-From: b@y\n\nb\n",
+     0,
+     EX_DATAERR,
+     NULL},
+    {"-t, folded Resent-Cc",
+     {"-F", "", "-t", "-f", "j", NULL},
+     "Subject: x\n y\nResent-Cc :\n a\n",
+     0,
+     0,
+     "G 1\nF j\nM \nN Subject: x\nN  y\nN Resent-Cc :\nN  a\nX \nE \n"},
     {"bad option", {"-bs", NULL}, "", 0, EX_USAGE, NULL},
 };
 
 /* test_write - write a file (before the tests run: no assertions) */
-static int test_write(const char *name, const char *text)
+static int
+test_write(const char *name, const char *text)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -90,7 +134,8 @@ static int test_write(const char *name, const char *text)
 }
 
 /* test_spawn - run a program with input; return its exit status */
-static int test_spawn(char **argv, const char *input, ssize_t len)
+static int
+test_spawn(char **argv, const char *input, ssize_t len)
 {
     int fds[2];
     pid_t pid;
@@ -108,7 +153,7 @@ static int test_spawn(char **argv, const char *input, ssize_t len)
     close(fds[0]);
     /* A usage error ends the child before it reads: no SIGPIPE for us then. */
     signal(SIGPIPE, SIG_IGN);
-    if (len > 0 && write(fds[1], input, (size_t) len) != len && errno != EPIPE)
+    if (len > 0 && write(fds[1], input, (size_t)len) != len && errno != EPIPE)
         ck_abort_msg("write to child");
     close(fds[1]);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -116,7 +161,8 @@ static int test_spawn(char **argv, const char *input, ssize_t len)
 }
 
 /* test_maildrop_file - the name of the only file in maildrop, or NULL */
-static char *test_maildrop_file(void)
+static char *
+test_maildrop_file(void)
 {
     VSTRING *path = vstring_alloc(100);
     struct dirent *dp;
@@ -130,7 +176,7 @@ static char *test_maildrop_file(void)
         if (dp->d_name[0] == '.')
             continue;
         ck_assert_msg(found == NULL, "more than one file in maildrop");
-        found = concatenate(STR(path), "/", dp->d_name, (char *) NULL);
+        found = concatenate(STR(path), "/", dp->d_name, (char *)NULL);
     }
     closedir(dir);
     vstring_free(path);
@@ -138,7 +184,8 @@ static char *test_maildrop_file(void)
 }
 
 /* test_render - the records of a maildrop file, without TIME; removes the file */
-static void test_render(const char *path, VSTRING *out)
+static void
+test_render(const char *path, VSTRING *out)
 {
     VSTREAM *fp = vstream_fopen(path, O_RDONLY, 0);
     VSTRING *buf = vstring_alloc(100);
@@ -181,10 +228,11 @@ START_TEST(test_sendmail)
     argv[n++] = "-C";
     argv[n++] = test_dir;
     for (i = 0; tc->args[i]; i++)
-        argv[n++] = (char *) tc->args[i];
+        argv[n++] = (char *)tc->args[i];
     argv[n] = NULL;
-    ck_assert_int_eq(test_spawn(argv, tc->input, tc->input_len ? tc->input_len
-                                : (ssize_t) strlen(tc->input)), tc->status);
+    ck_assert_int_eq(
+        test_spawn(argv, tc->input, tc->input_len ? tc->input_len : (ssize_t)strlen(tc->input)),
+        tc->status);
     file = test_maildrop_file();
     if (tc->expect == NULL) {
         ck_assert_msg(file == NULL, "%s: unexpected file %s", tc->label, file);
@@ -214,7 +262,7 @@ START_TEST(test_long_line)
     int i;
 
     for (i = 0; i < 1000; i++)
-        vstring_addch(input, (char) ('a' + i % 26));
+        vstring_addch(input, (char)('a' + i % 26));
     vstring_strcat(input, "\r\n");
     vstring_sprintf(sendmail, "%s/sendmail", sbin_dir);
     argv[0] = STR(sendmail);
@@ -264,18 +312,53 @@ END_TEST
 /* test_postdrop_malformed - postdrop refuses bad record streams, leaves nothing */
 START_TEST(test_postdrop_malformed)
 {
-#define LIT(s) {s, sizeof(s) - 1}
+#define LIT(s)                                                                                     \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
     static const struct {
         const char *text;
         size_t len;
     } inputs[] = {
-        LIT(""),                                                     /* empty */
-        LIT("F\x01" "j" "R\x01" "a" "M\x00" "N\x01" "x"),               /* no XTRA, END */
-        LIT("R\x01" "a" "F\x01" "j" "M\x00" "X\x00" "E\x00"),           /* recipient first */
-        LIT("F\x01" "j" "C\x01" "x" "M\x00" "X\x00" "E\x00"),           /* SIZE from a user */
-        LIT("F\x01" "j" "M\x00" "X\x00" "E\x00" "E\x00"),              /* data after END */
-        LIT("F\x05" "j" "M\x00" "X\x00" "E\x00"),                     /* length past the end */
-        LIT("F\x01" "j" "Q\x00" "M\x00" "X\x00" "E\x00"),              /* unknown type */
+        LIT(""), /* empty */
+        LIT("F\x01"
+            "j"
+            "R\x01"
+            "a"
+            "M\x00"
+            "N\x01"
+            "x"), /* no XTRA, END */
+        LIT("R\x01"
+            "a"
+            "F\x01"
+            "j"
+            "M\x00"
+            "X\x00"
+            "E\x00"), /* recipient first */
+        LIT("F\x01"
+            "j"
+            "C\x01"
+            "x"
+            "M\x00"
+            "X\x00"
+            "E\x00"), /* SIZE from a user */
+        LIT("F\x01"
+            "j"
+            "M\x00"
+            "X\x00"
+            "E\x00"
+            "E\x00"), /* data after END */
+        LIT("F\x05"
+            "j"
+            "M\x00"
+            "X\x00"
+            "E\x00"), /* length past the end */
+        LIT("F\x01"
+            "j"
+            "Q\x00"
+            "M\x00"
+            "X\x00"
+            "E\x00"), /* unknown type */
     };
     VSTRING *postdrop = vstring_alloc(100);
     char *argv[] = {NULL, "-c", test_dir, NULL};
@@ -285,11 +368,18 @@ START_TEST(test_postdrop_malformed)
     vstring_sprintf(postdrop, "%s/postdrop", sbin_dir);
     argv[0] = STR(postdrop);
     for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-        ck_assert_msg(test_spawn(argv, inputs[i].text, (ssize_t) inputs[i].len) == EX_DATAERR,
+        ck_assert_msg(test_spawn(argv, inputs[i].text, (ssize_t)inputs[i].len) == EX_DATAERR,
                       "input %zu", i);
         ck_assert_ptr_null(test_maildrop_file());
     }
-    ck_assert_int_eq(test_spawn(argv, "F\x01" "j" "M\x00" "X\x00" "E\x00", 9), 0);
+    ck_assert_int_eq(test_spawn(argv,
+                                "F\x01"
+                                "j"
+                                "M\x00"
+                                "X\x00"
+                                "E\x00",
+                                9),
+                     0);
     ck_assert_ptr_nonnull(file = test_maildrop_file());
     unlink(file);
     myfree(file);
@@ -298,13 +388,14 @@ START_TEST(test_postdrop_malformed)
 END_TEST
 
 /* sendmail_suite - collect the tests */
-static Suite *sendmail_suite(void)
+static Suite *
+sendmail_suite(void)
 {
     Suite *s = suite_create("sendmail");
     TCase *tc = tcase_create("core");
 
     tcase_set_timeout(tc, 30);
-    tcase_add_loop_test(tc, test_sendmail, 0, (int) (sizeof(cases) / sizeof(cases[0])));
+    tcase_add_loop_test(tc, test_sendmail, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_long_line);
     tcase_add_test(tc, test_too_big);
     tcase_add_test(tc, test_postdrop_malformed);
@@ -313,7 +404,8 @@ static Suite *sendmail_suite(void)
 }
 
 /* test_setup - find the programs, make the private configuration */
-static int test_setup(const char *argv0)
+static int
+test_setup(const char *argv0)
 {
     char resolved[PATH_MAX];
     char *slash;
@@ -328,9 +420,9 @@ static int test_setup(const char *argv0)
     if ((slash = strrchr(resolved, '/')) != NULL)
         *slash = 0;
     vstring_sprintf(path, "%s/sbin", resolved);
-    if (LEN(path) >= (ssize_t) sizeof(sbin_dir))
+    if (LEN(path) >= (ssize_t)sizeof(sbin_dir))
         return (-1);
-    memcpy(sbin_dir, STR(path), (size_t) LEN(path) + 1);
+    memcpy(sbin_dir, STR(path), (size_t)LEN(path) + 1);
     vstring_sprintf(path, "%s/sendmail", sbin_dir);
     if (access(STR(path), X_OK) != 0 || mkdtemp(test_dir) == NULL)
         return (-1);
@@ -338,8 +430,10 @@ static int test_setup(const char *argv0)
     mkdir(STR(path), 0755);
     vstring_strcat(path, "/maildrop");
     mkdir(STR(path), 0755);
-    vstring_sprintf(text, "queue_directory = %s/queue\ncommand_directory = %s\n"
-                    "line_length_limit = 256\nmessage_size_limit = 1500\n", test_dir, sbin_dir);
+    vstring_sprintf(text,
+                    "queue_directory = %s/queue\ncommand_directory = %s\n"
+                    "line_length_limit = 256\nmessage_size_limit = 1500\n",
+                    test_dir, sbin_dir);
     ret = test_write("main.cf", STR(text));
     vstring_free(text);
     vstring_free(path);
@@ -347,13 +441,14 @@ static int test_setup(const char *argv0)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     SRunner *sr;
     int failed;
     char *cmd;
 
-    (void) argc;
+    (void)argc;
     if (test_setup(argv[0]) != 0) {
         printf("test_pickup_sendmail: sendmail not built; skipped\n");
         return (EXIT_SUCCESS);
@@ -362,13 +457,13 @@ int main(int argc, char **argv)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    cmd = concatenate(test_dir, "/main.cf", (char *) NULL);
+    cmd = concatenate(test_dir, "/main.cf", (char *)NULL);
     unlink(cmd);
     myfree(cmd);
-    cmd = concatenate(test_dir, "/queue/maildrop", (char *) NULL);
+    cmd = concatenate(test_dir, "/queue/maildrop", (char *)NULL);
     rmdir(cmd);
     myfree(cmd);
-    cmd = concatenate(test_dir, "/queue", (char *) NULL);
+    cmd = concatenate(test_dir, "/queue", (char *)NULL);
     rmdir(cmd);
     myfree(cmd);
     rmdir(test_dir);

@@ -37,14 +37,15 @@ static char tmpdir[] = "/tmp/test_qmgr_active.XXXXXX";
 static VSTRING *captured;
 
 /* capture - collect log text, one line per message */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     vstring_sprintf_append(captured, "%s%s\n", msg_level_prefix(level), text);
 }
 
 /* write_message - write QUEUE/ID with one recipient (DONE when done) */
-static void write_message(const char *queue, const char *id, long arrival, int done,
-                          int corrupt)
+static void
+write_message(const char *queue, const char *id, long arrival, int done, int corrupt)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -71,7 +72,8 @@ static void write_message(const char *queue, const char *id, long arrival, int d
 }
 
 /* exists - does QUEUE/ID exist? */
-static int exists(const char *queue, const char *id, struct stat *st)
+static int
+exists(const char *queue, const char *id, struct stat *st)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat dummy;
@@ -82,7 +84,8 @@ static int exists(const char *queue, const char *id, struct stat *st)
 }
 
 /* has - is the text in the captured log? */
-static void has(const char *text)
+static void
+has(const char *text)
 {
     ck_assert_msg(strstr(STR(captured), text) != NULL, "log lacks \"%s\":\n%s", text,
                   STR(captured));
@@ -183,10 +186,11 @@ START_TEST(test_recover)
 END_TEST
 
 /* setup - a fresh queue directory and parameters for each test */
-static void setup(void)
+static void
+setup(void)
 {
     static const char *const queues[] = {"incoming", "active", "deferred", "corrupt",
-                                         "bounce", "defer", "private", NULL};
+                                         "bounce",   "defer",  "private",  NULL};
     int i;
 
     ck_assert_int_eq(chdir(tmpdir), 0);
@@ -209,7 +213,8 @@ static void setup(void)
 }
 
 /* active_suite - collect the tests */
-static Suite *active_suite(void)
+static Suite *
+active_suite(void)
 {
     Suite *s = suite_create("qmgr_active");
     TCase *tc = tcase_create("core");
@@ -225,7 +230,8 @@ static Suite *active_suite(void)
 }
 
 /* main - run the suite in a scratch directory; non-zero exit on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr;
     int failed;

@@ -21,16 +21,14 @@ struct delay_case {
 };
 
 static const struct delay_case delay_cases[] = {
-    {1000, 1000, 300, 4000, 300},   /* first failure: minimum */
-    {1000, 900, 300, 4000, 300},    /* younger than the minimum */
-    {1300, 1000, 300, 4000, 300},   /* exactly the minimum */
-    {1600, 1000, 300, 4000, 600},   /* second attempt: doubles */
-    {2200, 1000, 300, 4000, 1200},
-    {3400, 1000, 300, 4000, 2400},
-    {5800, 1000, 300, 4000, 4000},  /* clamped to the maximum */
-    {900000, 1000, 300, 4000, 4000},
-    {1000, 5000, 300, 4000, 300},   /* arrival in the future */
-    {9000, 1000, 500, 100, 500},    /* min > max: min wins */
+    {1000, 1000, 300, 4000, 300}, /* first failure: minimum */
+    {1000, 900, 300, 4000, 300},  /* younger than the minimum */
+    {1300, 1000, 300, 4000, 300}, /* exactly the minimum */
+    {1600, 1000, 300, 4000, 600}, /* second attempt: doubles */
+    {2200, 1000, 300, 4000, 1200},   {3400, 1000, 300, 4000, 2400},
+    {5800, 1000, 300, 4000, 4000},                                 /* clamped to the maximum */
+    {900000, 1000, 300, 4000, 4000}, {1000, 5000, 300, 4000, 300}, /* arrival in the future */
+    {9000, 1000, 500, 100, 500},                                   /* min > max: min wins */
     {1000, 0, 1, 864000, 1000},
 };
 
@@ -50,12 +48,10 @@ struct expire_case {
 };
 
 static const struct expire_case expire_cases[] = {
-    {1000, 1000, 0, 1},        /* lifetime 0: try once */
-    {1000, 1000, 432000, 0},
-    {433000, 1000, 432000, 0}, /* exactly the lifetime: not yet */
-    {433001, 1000, 432000, 1},
-    {500, 1000, 60, 0},        /* clock gone backwards */
-    {1000, 1000, -5, 1},       /* nonsense lifetime counts as 0 */
+    {1000, 1000, 0, 1},                                   /* lifetime 0: try once */
+    {1000, 1000, 432000, 0},   {433000, 1000, 432000, 0}, /* exactly the lifetime: not yet */
+    {433001, 1000, 432000, 1}, {500, 1000, 60, 0},        /* clock gone backwards */
+    {1000, 1000, -5, 1},                                  /* nonsense lifetime counts as 0 */
 };
 
 /* test_expired - the queue lifetime table */
@@ -77,21 +73,22 @@ START_TEST(test_lifetime)
 END_TEST
 
 /* backoff_suite - collect the tests */
-static Suite *backoff_suite(void)
+static Suite *
+backoff_suite(void)
 {
     Suite *s = suite_create("qmgr_backoff");
     TCase *tc = tcase_create("core");
 
     tcase_add_loop_test(tc, test_delay, 0, (int)(sizeof(delay_cases) / sizeof(delay_cases[0])));
-    tcase_add_loop_test(tc, test_expired, 0,
-                        (int)(sizeof(expire_cases) / sizeof(expire_cases[0])));
+    tcase_add_loop_test(tc, test_expired, 0, (int)(sizeof(expire_cases) / sizeof(expire_cases[0])));
     tcase_add_test(tc, test_lifetime);
     suite_add_tcase(s, tc);
     return s;
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(backoff_suite());
     int failed;

@@ -43,8 +43,8 @@ static char tmpdir[] = "/tmp/test_qmgr_message.XXXXXX";
 struct read_case {
     const char *name;
     const char *records;
-    int expect;          /* 0 or -1 */
-    const char *why;     /* substring of the reason, for -1 */
+    int expect;      /* 0 or -1 */
+    const char *why; /* substring of the reason, for -1 */
     int rcpt_count;
     int done_count;
     const char *sender;
@@ -83,8 +83,7 @@ static const struct read_case read_cases[] = {
     {"end in envelope", ENV "|Ra@x|E", -1, "unexpected", 0, 0, 0},
     {"no mesg", ENV "|Ra@x", -1, "end of file", 0, 0, 0},
     {"bad mesg offset", ENV "|Ra@x|Mxyz|Nline|X|E", -1, "content start", 0, 0, 0},
-    {"mesg offset backwards", ENV "|Ra@x|M              1|Nline|X|E", -1, "content start", 0, 0,
-     0},
+    {"mesg offset backwards", ENV "|Ra@x|M              1|Nline|X|E", -1, "content start", 0, 0, 0},
     {"mesg offset past end", ENV "|Ra@x|M         999999|Nline|X|E", -1, "", 0, 0, 0},
     {"mesg points at content", ENV "|Ra@x|M0|Nline|X|E", -1, "", 0, 0, 0},
     {"no end", ENV "|Ra@x|" BODY "|Rb@x", -1, "end of file", 0, 0, 0},
@@ -95,7 +94,8 @@ static const struct read_case read_cases[] = {
 };
 
 /* write_records - write a queue file from the record list syntax */
-static void write_records(const char *path, const char *records, long nrcpt)
+static void
+write_records(const char *path, const char *records, long nrcpt)
 {
     VSTREAM *fp = vstream_fopen(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     char *copy = mystrdup(records);
@@ -230,21 +230,24 @@ START_TEST(test_rcpt_defer)
 END_TEST
 
 /* discard_output - keep expected warnings out of the test output */
-static void discard_output(int level, const char *text)
+static void
+discard_output(int level, const char *text)
 {
     (void)level;
     (void)text;
 }
 
 /* setup - silence the reader's expected warnings */
-static void setup(void)
+static void
+setup(void)
 {
     msg_output_reset();
     msg_output(discard_output);
 }
 
 /* message_suite - collect the tests */
-static Suite *message_suite(void)
+static Suite *
+message_suite(void)
 {
     Suite *s = suite_create("qmgr_message");
     TCase *tc = tcase_create("core");
@@ -259,7 +262,8 @@ static Suite *message_suite(void)
 }
 
 /* remove_tmpdir - remove the scratch directory and its files */
-static void remove_tmpdir(void)
+static void
+remove_tmpdir(void)
 {
     DIR *dir = opendir(tmpdir);
     struct dirent *dp;
@@ -276,7 +280,8 @@ static void remove_tmpdir(void)
 }
 
 /* main - run the suite in a scratch directory; non-zero exit on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr;
     int failed;

@@ -23,13 +23,14 @@
 #include "qmgr_queue.h"
 
 /* make_message - a message with the given recipient addresses */
-static QMGR_MESSAGE *make_message(const char *id, const char *const *addrs)
+static QMGR_MESSAGE *
+make_message(const char *id, const char *const *addrs)
 {
     QMGR_MESSAGE *message = qmgr_message_alloc("incoming", id);
     int n;
 
     for (n = 0; addrs[n]; n++)
-        /* void */ ;
+        /* void */;
     message->rcpt = mycalloc(n, sizeof(QMGR_RCPT));
     message->rcpt_alloc = message->rcpt_count = n;
     for (n = 0; addrs[n]; n++) {
@@ -51,7 +52,9 @@ static const struct batch_case batch_cases[] = {
     {1, {"a@h", "b@h", "A@h"}, {"h", "h", "h"}, "a@h:0 b@h:1 a@h:2"},
     {2, {"a@x", "b@x", "c@x", "d@y"}, {"x", "X", "x", "y"}, "x:0,1 y:3 x:2"},
     {50, {"a@x", "b@y", "c@x", "d@y", "e@z"}, {"x", "y", "x", "y", "z"}, "x:0,2 y:1,3 z:4"},
-    {3, {"a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x"}, {"x", "x", "x", "x", "x", "x", "x"},
+    {3,
+     {"a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x"},
+     {"x", "x", "x", "x", "x", "x", "x"},
      "x:0,1,2 x:3,4,5 x:6"},
     {5, {"a@x"}, {"[10.0.0.1]:25"}, "[10.0.0.1]:25:0"},
 };
@@ -185,7 +188,8 @@ START_TEST(test_dest_limit)
 END_TEST
 
 /* queue_suite - collect the tests */
-static Suite *queue_suite(void)
+static Suite *
+queue_suite(void)
 {
     Suite *s = suite_create("qmgr_queue");
     TCase *tc = tcase_create("core");
@@ -199,7 +203,8 @@ static Suite *queue_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(queue_suite());
     int failed;

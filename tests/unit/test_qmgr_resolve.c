@@ -63,8 +63,7 @@ static const struct resolve_case resolve_cases[] = {
 START_TEST(test_resolve)
 {
     const struct resolve_case *tc = &resolve_cases[_i];
-    QMGR_RESOLVE_CONF conf = {tc->mydestination, HOST, tc->local_transport,
-                              tc->default_transport};
+    QMGR_RESOLVE_CONF conf = {tc->mydestination, HOST, tc->local_transport, tc->default_transport};
     VSTRING *transport = vstring_alloc(10);
     VSTRING *nexthop = vstring_alloc(10);
 
@@ -96,7 +95,8 @@ START_TEST(test_local_domain)
 END_TEST
 
 /* resolve_suite - collect the tests */
-static Suite *resolve_suite(void)
+static Suite *
+resolve_suite(void)
 {
     Suite *s = suite_create("qmgr_resolve");
     TCase *tc = tcase_create("core");
@@ -109,7 +109,8 @@ static Suite *resolve_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(resolve_suite());
     int failed;

@@ -31,7 +31,8 @@
 static char tmpdir[] = "/tmp/test_qmgr_scan.XXXXXX";
 
 /* make_id - a well-formed queue ID for a given time and inode */
-static const char *make_id(VSTRING *buf, long sec, long usec, long inode)
+static const char *
+make_id(VSTRING *buf, long sec, long usec, long inode)
 {
     struct timeval tv;
 
@@ -65,7 +66,8 @@ START_TEST(test_select)
 END_TEST
 
 /* touch - create a file with the given mtime */
-static void touch(const char *queue, const char *name, time_t mtime)
+static void
+touch(const char *queue, const char *name, time_t mtime)
 {
     char path[300];
     struct timeval times[2];
@@ -81,7 +83,8 @@ static void touch(const char *queue, const char *name, time_t mtime)
 }
 
 /* collect - run a scan to its end and join the IDs with spaces */
-static void collect(QMGR_SCAN *scan, time_t now, VSTRING *out)
+static void
+collect(QMGR_SCAN *scan, time_t now, VSTRING *out)
 {
     const char *id;
 
@@ -165,7 +168,7 @@ START_TEST(test_rescan)
     ck_assert_str_eq(id, STR(a));
     ck_assert_int_eq(mail_queue_remove("incoming", STR(a)), 0);
     ck_assert_int_eq(mail_queue_remove("incoming", STR(b)), 0); /* vanishes */
-    touch("incoming", STR(n), now);                            /* arrives */
+    touch("incoming", STR(n), now);                             /* arrives */
     qmgr_scan_request(scan, QMGR_SCAN_START);
     id = qmgr_scan_next(scan, now);
     ck_assert_str_eq(id, STR(n));
@@ -182,21 +185,24 @@ START_TEST(test_rescan)
 END_TEST
 
 /* discard_output - keep expected warnings out of the test output */
-static void discard_output(int level, const char *text)
+static void
+discard_output(int level, const char *text)
 {
     (void)level;
     (void)text;
 }
 
 /* setup - silence expected warnings */
-static void setup(void)
+static void
+setup(void)
 {
     msg_output_reset();
     msg_output(discard_output);
 }
 
 /* scan_suite - collect the tests */
-static Suite *scan_suite(void)
+static Suite *
+scan_suite(void)
 {
     Suite *s = suite_create("qmgr_scan");
     TCase *tc = tcase_create("core");
@@ -210,7 +216,8 @@ static Suite *scan_suite(void)
 }
 
 /* main - run the suite in a scratch directory; non-zero exit on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr;
     int failed;

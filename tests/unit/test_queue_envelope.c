@@ -37,10 +37,10 @@
 #define MAX_STEPS 30
 
 /* Pseudo record types for the file builder. */
-#define STEP_MESG_AUTO 'm'  /* MESG whose offset is set to the next XTRA */
-#define STEP_RAW 'r'        /* raw bytes (data) */
-#define STEP_BIG 'b'        /* a FULL record one byte over the reader's limit */
-#define STEP_TRUNCATE 't'   /* cut atoi(data) bytes off the end */
+#define STEP_MESG_AUTO 'm' /* MESG whose offset is set to the next XTRA */
+#define STEP_RAW 'r'       /* raw bytes (data) */
+#define STEP_BIG 'b'       /* a FULL record one byte over the reader's limit */
+#define STEP_TRUNCATE 't'  /* cut atoi(data) bytes off the end */
 
 struct step {
     int type;
@@ -52,14 +52,16 @@ static char test_path[128];
 static VSTRING *warnings;
 
 /* capture - collect warnings */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         vstring_sprintf_append(warnings, "%s\n", text);
 }
 
 /* setup - scratch directory and warning capture */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_queue_envelope.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -69,7 +71,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch file */
-static void teardown(void)
+static void
+teardown(void)
 {
     unlink(test_path);
     rmdir(test_dir);
@@ -78,7 +81,8 @@ static void teardown(void)
 }
 
 /* write_file - write the steps; remember the offsets of RCPT records */
-static VSTREAM *write_file(const struct step *steps, long *rcpt_offsets, int *rcpt_count)
+static VSTREAM *
+write_file(const struct step *steps, long *rcpt_offsets, int *rcpt_count)
 {
     VSTREAM *fp = vstream_fopen(test_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     long mesg_offset = -1;
@@ -137,35 +141,27 @@ static VSTREAM *write_file(const struct step *steps, long *rcpt_offsets, int *rc
 #define SIZE_1234 "           1234             300               3               0"
 
 /* A complete queue file; the MESG step varies (see test_complete). */
-#define COMPLETE_FILE(mesg_type, mesg_data)                                                     \
-    {{REC_TYPE_SIZE, SIZE_1234},                                                                 \
-     {REC_TYPE_TIME, "1700000000 654321"},                                                       \
-     {REC_TYPE_FULL, "Alice Example"},                                                           \
-     {REC_TYPE_FLGS, "4"},                                                                       \
-     {REC_TYPE_ATTR, "rewrite_context=local"},                                                   \
-     {REC_TYPE_FROM, "alice@example.com"},                                                       \
-     {REC_TYPE_ORCP, "Bob@Example.COM"},                                                         \
-     {REC_TYPE_RCPT, "bob@example.com"},                                                         \
-     {REC_TYPE_DONE, "carol@example.com"},                                                       \
-     {REC_TYPE_ORCP, "dave-orig@example.com"},                                                   \
-     {REC_TYPE_DONE, "dave@example.com"},                                                        \
-     {REC_TYPE_RCPT, "erin@example.com"},                                                        \
-     {REC_TYPE_WARN, "1700003600"},                                                              \
-     {mesg_type, mesg_data},                                                                     \
-     {REC_TYPE_NORM, "Subject: hi"},                                                             \
-     {REC_TYPE_NORM, ""},                                                                        \
-     {REC_TYPE_CONT, "a long "},                                                                 \
-     {REC_TYPE_NORM, "line"},                                                                    \
-     {REC_TYPE_XTRA, ""},                                                                        \
-     {REC_TYPE_ORCP, "frank-orig@example.net"},                                                  \
-     {REC_TYPE_RCPT, "frank@example.net"},                                                       \
-     {REC_TYPE_DONE, "gina@example.net"},                                                        \
-     {REC_TYPE_END, ""},                                                                         \
-     {0, 0}}
+#define COMPLETE_FILE(mesg_type, mesg_data)                                                        \
+    {                                                                                              \
+        {REC_TYPE_SIZE, SIZE_1234}, {REC_TYPE_TIME, "1700000000 654321"},                          \
+            {REC_TYPE_FULL, "Alice Example"}, {REC_TYPE_FLGS, "4"},                                \
+            {REC_TYPE_ATTR, "rewrite_context=local"}, {REC_TYPE_FROM, "alice@example.com"},        \
+            {REC_TYPE_ORCP, "Bob@Example.COM"}, {REC_TYPE_RCPT, "bob@example.com"},                \
+            {REC_TYPE_DONE, "carol@example.com"}, {REC_TYPE_ORCP, "dave-orig@example.com"},        \
+            {REC_TYPE_DONE, "dave@example.com"}, {REC_TYPE_RCPT, "erin@example.com"},              \
+            {REC_TYPE_WARN, "1700003600"}, {mesg_type, mesg_data}, {REC_TYPE_NORM, "Subject: hi"}, \
+            {REC_TYPE_NORM, ""}, {REC_TYPE_CONT, "a long "}, {REC_TYPE_NORM, "line"},              \
+            {REC_TYPE_XTRA, ""}, {REC_TYPE_ORCP, "frank-orig@example.net"},                        \
+            {REC_TYPE_RCPT, "frank@example.net"}, {REC_TYPE_DONE, "gina@example.net"},             \
+            {REC_TYPE_END, ""},                                                                    \
+        {                                                                                          \
+            0, 0                                                                                   \
+        }                                                                                          \
+    }
 
 static const struct step complete_files[][MAX_STEPS] = {
-    COMPLETE_FILE(STEP_MESG_AUTO, ""),           /* skip the content with the offset */
-    COMPLETE_FILE(REC_TYPE_MESG, ""),            /* read through: maildrop style */
+    COMPLETE_FILE(STEP_MESG_AUTO, ""),               /* skip the content with the offset */
+    COMPLETE_FILE(REC_TYPE_MESG, ""),                /* read through: maildrop style */
     COMPLETE_FILE(REC_TYPE_MESG, "              0"), /* read through: offset not yet set */
 };
 
@@ -228,9 +224,15 @@ END_TEST
 START_TEST(test_maildrop_reuse)
 {
     static const struct step maildrop[] = {
-        {REC_TYPE_TIME, "1700000001 0"}, {REC_TYPE_FLGS, "0"},  {REC_TYPE_FROM, ""},
-        {REC_TYPE_RCPT, "root"},         {REC_TYPE_MESG, ""},   {REC_TYPE_NORM, "body"},
-        {REC_TYPE_XTRA, ""},             {REC_TYPE_END, ""},    {0, 0},
+        {REC_TYPE_TIME, "1700000001 0"},
+        {REC_TYPE_FLGS, "0"},
+        {REC_TYPE_FROM, ""},
+        {REC_TYPE_RCPT, "root"},
+        {REC_TYPE_MESG, ""},
+        {REC_TYPE_NORM, "body"},
+        {REC_TYPE_XTRA, ""},
+        {REC_TYPE_END, ""},
+        {0, 0},
     };
     QUEUE_ENV *env = queue_env_alloc();
     VSTRING *why = vstring_alloc(10);
@@ -268,94 +270,225 @@ static const struct bad_case {
     const char *label;
     struct step steps[MAX_STEPS];
     const char *want_why;
-    int want_sender;     /* have_sender after the failure */
-    int want_rcpt;       /* rcpt_count after the failure */
-    int rec_get_warns;   /* record.c logs a warning */
+    int want_sender;   /* have_sender after the failure */
+    int want_rcpt;     /* rcpt_count after the failure */
+    int rec_get_warns; /* record.c logs a warning */
 } bad_cases[] = {
     {"empty file", {{0, 0}}, "premature end of file (no END record)", 0, 0, 0},
     {"no END",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_RCPT, "b@x"}, {STEP_MESG_AUTO, ""}, {REC_TYPE_NORM, "x"},
-      {REC_TYPE_XTRA, ""}, {0, 0}},
-     "premature end of file (no END record)", 1, 1, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_RCPT, "b@x"},
+      {STEP_MESG_AUTO, ""},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {0, 0}},
+     "premature end of file (no END record)",
+     1,
+     1,
+     0},
     {"no END, envelope only",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_RCPT, "b@x"}, {0, 0}},
-     "premature end of file (no END record)", 1, 1, 0},
+     "premature end of file (no END record)",
+     1,
+     1,
+     0},
     {"cut inside a recipient",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_RCPT, "bob@example.com"}, {STEP_TRUNCATE, "5"}, {0, 0}},
-     "bad record", 1, 0, 1},
+     "bad record",
+     1,
+     0,
+     1},
     {"cut inside the END record",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, ""}, {REC_TYPE_XTRA, ""}, {REC_TYPE_END, ""},
-      {STEP_TRUNCATE, "1"}, {0, 0}},
-     "bad record", 1, 0, 1},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, ""},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {STEP_TRUNCATE, "1"},
+      {0, 0}},
+     "bad record",
+     1,
+     0,
+     1},
     {"content cut, no offset",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, ""}, {REC_TYPE_NORM, "abc"}, {STEP_TRUNCATE, "2"},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, ""},
+      {REC_TYPE_NORM, "abc"},
+      {STEP_TRUNCATE, "2"},
       {0, 0}},
-     "message content is not followed by an XTRA record", 1, 0, 1},
+     "message content is not followed by an XTRA record",
+     1,
+     0,
+     1},
     {"content ends without XTRA",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, ""}, {REC_TYPE_NORM, "abc"}, {REC_TYPE_END, ""},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, ""},
+      {REC_TYPE_NORM, "abc"},
+      {REC_TYPE_END, ""},
       {0, 0}},
-     "message content is not followed by an XTRA record", 1, 0, 0},
+     "message content is not followed by an XTRA record",
+     1,
+     0,
+     0},
     {"content ends at EOF",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, ""}, {REC_TYPE_NORM, "abc"}, {0, 0}},
-     "message content is not followed by an XTRA record", 1, 0, 0},
-    {"SIZE not numeric", {{REC_TYPE_SIZE, "abc"}, {REC_TYPE_END, ""}, {0, 0}},
-     "malformed SIZE record: abc", 0, 0, 0},
-    {"SIZE three fields", {{REC_TYPE_SIZE, "1 2 3"}, {REC_TYPE_END, ""}, {0, 0}},
-     "malformed SIZE record: 1 2 3", 0, 0, 0},
-    {"SIZE trailing junk", {{REC_TYPE_SIZE, "1 2 3 4x"}, {REC_TYPE_END, ""}, {0, 0}},
-     "malformed SIZE record", 0, 0, 0},
-    {"SIZE negative", {{REC_TYPE_SIZE, "-1 2 3 4"}, {REC_TYPE_END, ""}, {0, 0}},
-     "malformed SIZE record", 0, 0, 0},
+     "message content is not followed by an XTRA record",
+     1,
+     0,
+     0},
+    {"SIZE not numeric",
+     {{REC_TYPE_SIZE, "abc"}, {REC_TYPE_END, ""}, {0, 0}},
+     "malformed SIZE record: abc",
+     0,
+     0,
+     0},
+    {"SIZE three fields",
+     {{REC_TYPE_SIZE, "1 2 3"}, {REC_TYPE_END, ""}, {0, 0}},
+     "malformed SIZE record: 1 2 3",
+     0,
+     0,
+     0},
+    {"SIZE trailing junk",
+     {{REC_TYPE_SIZE, "1 2 3 4x"}, {REC_TYPE_END, ""}, {0, 0}},
+     "malformed SIZE record",
+     0,
+     0,
+     0},
+    {"SIZE negative",
+     {{REC_TYPE_SIZE, "-1 2 3 4"}, {REC_TYPE_END, ""}, {0, 0}},
+     "malformed SIZE record",
+     0,
+     0,
+     0},
     {"TIME not numeric",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_TIME, "soon"}, {REC_TYPE_END, ""}, {0, 0}},
-     "malformed TIME record: soon", 1, 0, 0},
-    {"TIME empty", {{REC_TYPE_TIME, ""}, {REC_TYPE_END, ""}, {0, 0}}, "malformed TIME record", 0, 0,
+     "malformed TIME record: soon",
+     1,
+     0,
+     0},
+    {"TIME empty",
+     {{REC_TYPE_TIME, ""}, {REC_TYPE_END, ""}, {0, 0}},
+     "malformed TIME record",
+     0,
+     0,
      0},
     {"MESG offset beyond EOF",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "         999999"}, {REC_TYPE_NORM, "x"},
-      {REC_TYPE_XTRA, ""}, {REC_TYPE_END, ""}, {0, 0}},
-     "MESG record does not point to the XTRA record", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "         999999"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "MESG record does not point to the XTRA record",
+     1,
+     0,
+     0},
     {"MESG offset inside a record",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "1"}, {REC_TYPE_NORM, "x"}, {REC_TYPE_XTRA, ""},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "MESG record does not point to the XTRA record", 1, 0, 1},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "1"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "MESG record does not point to the XTRA record",
+     1,
+     0,
+     1},
     {"MESG offset at a content record",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "             22"}, {REC_TYPE_NORM, "x"},
-      {REC_TYPE_XTRA, ""}, {REC_TYPE_END, ""}, {0, 0}},
-     "MESG record does not point to the XTRA record", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "             22"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "MESG record does not point to the XTRA record",
+     1,
+     0,
+     0},
     {"MESG offset with junk",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "12abc"}, {REC_TYPE_NORM, "x"}, {REC_TYPE_XTRA, ""},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "malformed MESG record: 12abc", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "12abc"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "malformed MESG record: 12abc",
+     1,
+     0,
+     0},
     {"MESG offset negative",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "-5"}, {REC_TYPE_NORM, "x"}, {REC_TYPE_XTRA, ""},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "malformed MESG record: -5", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "-5"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "malformed MESG record: -5",
+     1,
+     0,
+     0},
     {"MESG not numeric",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, "soon"}, {REC_TYPE_NORM, "x"}, {REC_TYPE_XTRA, ""},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "malformed MESG record: soon", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, "soon"},
+      {REC_TYPE_NORM, "x"},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "malformed MESG record: soon",
+     1,
+     0,
+     0},
     {"content before MESG",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_NORM, "x"}, {REC_TYPE_END, ""}, {0, 0}},
-     "unexpected regular_text record at offset 5", 1, 0, 0},
-    {"CONT before MESG", {{REC_TYPE_CONT, "x"}, {REC_TYPE_END, ""}, {0, 0}},
-     "unexpected unterminated_text record at offset 0", 0, 0, 0},
+     "unexpected regular_text record at offset 5",
+     1,
+     0,
+     0},
+    {"CONT before MESG",
+     {{REC_TYPE_CONT, "x"}, {REC_TYPE_END, ""}, {0, 0}},
+     "unexpected unterminated_text record at offset 0",
+     0,
+     0,
+     0},
     {"XTRA before MESG",
      {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_XTRA, ""}, {REC_TYPE_END, ""}, {0, 0}},
-     "unexpected extracted_info record at offset 5", 1, 0, 0},
+     "unexpected extracted_info record at offset 5",
+     1,
+     0,
+     0},
     {"second MESG",
-     {{REC_TYPE_FROM, "a@x"}, {REC_TYPE_MESG, ""}, {REC_TYPE_XTRA, ""}, {REC_TYPE_MESG, ""},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "unexpected message_content record at offset 9", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {REC_TYPE_MESG, ""},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_MESG, ""},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "unexpected message_content record at offset 9",
+     1,
+     0,
+     0},
     {"content after XTRA",
-     {{REC_TYPE_FROM, "a@x"}, {STEP_MESG_AUTO, ""}, {REC_TYPE_XTRA, ""}, {REC_TYPE_NORM, "late"},
-      {REC_TYPE_END, ""}, {0, 0}},
-     "unexpected regular_text record at offset 24", 1, 0, 0},
+     {{REC_TYPE_FROM, "a@x"},
+      {STEP_MESG_AUTO, ""},
+      {REC_TYPE_XTRA, ""},
+      {REC_TYPE_NORM, "late"},
+      {REC_TYPE_END, ""},
+      {0, 0}},
+     "unexpected regular_text record at offset 24",
+     1,
+     0,
+     0},
     {"unknown record type",
-     {{REC_TYPE_FROM, "a@x"}, {STEP_RAW, "Z\001x"}, {REC_TYPE_END, ""}, {0, 0}}, "bad record", 1,
-     0, 1},
+     {{REC_TYPE_FROM, "a@x"}, {STEP_RAW, "Z\001x"}, {REC_TYPE_END, ""}, {0, 0}},
+     "bad record",
+     1,
+     0,
+     1},
     {"over-long record",
-     {{REC_TYPE_FROM, "a@x"}, {STEP_BIG, ""}, {REC_TYPE_END, ""}, {0, 0}}, "bad record", 1, 0, 1},
+     {{REC_TYPE_FROM, "a@x"}, {STEP_BIG, ""}, {REC_TYPE_END, ""}, {0, 0}},
+     "bad record",
+     1,
+     0,
+     1},
 };
 
 /* test_bad - one malformed or truncated file */
@@ -386,7 +519,8 @@ START_TEST(test_bad)
 END_TEST
 
 /* queue_envelope_suite - all queue_envelope tests */
-static Suite *queue_envelope_suite(void)
+static Suite *
+queue_envelope_suite(void)
 {
     Suite *s = suite_create("queue_envelope");
     TCase *tc = tcase_create("core");
@@ -400,7 +534,8 @@ static Suite *queue_envelope_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(queue_envelope_suite());
     int failed;

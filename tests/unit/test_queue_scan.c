@@ -36,7 +36,8 @@ static char test_dir[64];
 static char old_cwd[1024];
 
 /* remove_queue - remove the files of one directory and the directory */
-static void remove_queue(const char *queue)
+static void
+remove_queue(const char *queue)
 {
     DIR *dir;
     struct dirent *dp;
@@ -53,7 +54,8 @@ static void remove_queue(const char *queue)
 }
 
 /* setup - a scratch queue directory as the current directory */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_queue_scan.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -63,7 +65,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch queue */
-static void teardown(void)
+static void
+teardown(void)
 {
     (void)chmod(MAIL_QUEUE_DEFERRED, 0700);
     remove_queue(MAIL_QUEUE_INCOMING);
@@ -74,7 +77,8 @@ static void teardown(void)
 }
 
 /* write_file - a small queue file (or junk) with rec_put() records */
-static void write_file(const char *queue, const char *name)
+static void
+write_file(const char *queue, const char *name)
 {
     char path[512];
     VSTREAM *fp;
@@ -90,13 +94,13 @@ static void write_file(const char *queue, const char *name)
 
 /* Names that are not queue IDs: queue_scan_ids() must leave them out. */
 static const char *const junk_names[] = {
-    "0000000000z1.tmp",   /* mail_queue_enter's scratch name */
-    "000000000Az1",       /* vowel */
-    "0000000000y1",       /* no separator */
-    "0000000000zz",       /* z in the inode part */
-    ".0000000000z1",      /* dot file */
+    "0000000000z1.tmp", /* mail_queue_enter's scratch name */
+    "000000000Az1",     /* vowel */
+    "0000000000y1",     /* no separator */
+    "0000000000zz",     /* z in the inode part */
+    ".0000000000z1",    /* dot file */
     "junk",
-    "4Xyz00000z1",        /* too short */
+    "4Xyz00000z1",                               /* too short */
     "0000000000z111111111111111111111111111111", /* 41 characters */
     "tmp.12345",
 };
@@ -107,8 +111,8 @@ static const struct id_time {
     long usec;
     unsigned long inode;
 } id_times[] = {
-    {1700000005, 0, 9},      {1600000000, 999999, 1}, {1700000000, 123456, 4242},
-    {1700000000, 123455, 7}, {4102444800L, 1, 3},     {1000000000, 0, 18446744073709551615UL},
+    {1700000005, 0, 9},         {1600000000, 999999, 1}, {1700000000, 123456, 4242},
+    {1700000000, 123455, 7},    {4102444800L, 1, 3},     {1000000000, 0, 18446744073709551615UL},
     {1700000000, 123456, 4241},
 };
 
@@ -144,8 +148,8 @@ START_TEST(test_sorted_no_junk)
 
         ck_assert_msg(mail_queue_id_ok(got->argv[n]), "junk %s", got->argv[n]);
         if (n > 0)
-            ck_assert_msg(strcmp(got->argv[n - 1], got->argv[n]) < 0, "%s !< %s",
-                          got->argv[n - 1], got->argv[n]);
+            ck_assert_msg(strcmp(got->argv[n - 1], got->argv[n]) < 0, "%s !< %s", got->argv[n - 1],
+                          got->argv[n]);
         for (k = 0; k < want->argc; k++)
             found += strcmp(want->argv[k], got->argv[n]) == 0;
         ck_assert_msg(found == 1, "%s: found %d times", got->argv[n], found);
@@ -239,7 +243,8 @@ START_TEST(test_unreadable)
 END_TEST
 
 /* queue_scan_suite - all queue_scan tests */
-static Suite *queue_scan_suite(void)
+static Suite *
+queue_scan_suite(void)
 {
     Suite *s = suite_create("queue_scan");
     TCase *tc = tcase_create("core");
@@ -254,7 +259,8 @@ static Suite *queue_scan_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(queue_scan_suite());
     int failed;

@@ -29,20 +29,13 @@ static const struct known_case {
     const char *name;
     int maildrop_ok;
 } known_cases[] = {
-    {REC_TYPE_SIZE, 'C', "message_size", 0},
-    {REC_TYPE_TIME, 'T', "message_arrival_time", 1},
-    {REC_TYPE_FULL, 'U', "sender_fullname", 1},
-    {REC_TYPE_FLGS, 'G', "cleanup_flags", 1},
-    {REC_TYPE_ATTR, 'A', "named_attribute", 1},
-    {REC_TYPE_FROM, 'F', "sender", 1},
-    {REC_TYPE_ORCP, 'O', "original_recipient", 0},
-    {REC_TYPE_RCPT, 'R', "recipient", 1},
-    {REC_TYPE_DONE, 'D', "done_recipient", 0},
-    {REC_TYPE_WARN, 'W', "warning_message_time", 0},
-    {REC_TYPE_MESG, 'M', "message_content", 1},
-    {REC_TYPE_NORM, 'N', "regular_text", 1},
-    {REC_TYPE_CONT, 'L', "unterminated_text", 1},
-    {REC_TYPE_XTRA, 'X', "extracted_info", 1},
+    {REC_TYPE_SIZE, 'C', "message_size", 0},       {REC_TYPE_TIME, 'T', "message_arrival_time", 1},
+    {REC_TYPE_FULL, 'U', "sender_fullname", 1},    {REC_TYPE_FLGS, 'G', "cleanup_flags", 1},
+    {REC_TYPE_ATTR, 'A', "named_attribute", 1},    {REC_TYPE_FROM, 'F', "sender", 1},
+    {REC_TYPE_ORCP, 'O', "original_recipient", 0}, {REC_TYPE_RCPT, 'R', "recipient", 1},
+    {REC_TYPE_DONE, 'D', "done_recipient", 0},     {REC_TYPE_WARN, 'W', "warning_message_time", 0},
+    {REC_TYPE_MESG, 'M', "message_content", 1},    {REC_TYPE_NORM, 'N', "regular_text", 1},
+    {REC_TYPE_CONT, 'L', "unterminated_text", 1},  {REC_TYPE_XTRA, 'X', "extracted_info", 1},
     {REC_TYPE_END, 'E', "message_end", 1},
 };
 
@@ -54,14 +47,14 @@ START_TEST(test_known)
     ck_assert_msg(tc->type == tc->letter, "%s: type 0x%02x", tc->name, tc->type);
     ck_assert_str_eq(rec_type_name(tc->type), tc->name);
     ck_assert_msg(rec_type_ok(tc->type) == 1, "%s: not ok", tc->name);
-    ck_assert_msg(rec_type_maildrop_ok(tc->type) == tc->maildrop_ok, "%s: maildrop_ok %d",
-                  tc->name, rec_type_maildrop_ok(tc->type));
+    ck_assert_msg(rec_type_maildrop_ok(tc->type) == tc->maildrop_ok, "%s: maildrop_ok %d", tc->name,
+                  rec_type_maildrop_ok(tc->type));
 }
 END_TEST
 
 static const int unknown_cases[] = {
-    0, 1, 'B', 'H', 'P', 'Q', 'S', 'V', 'Y', 'Z', 'a', 'c', 'e', 'r', 'x', '?', ' ', '\n',
-    0x7f, 0x80, 0xc3, 0xff, 0x100, 0x100 + 'R', 'R' - 256, -3, -100, 1 << 30,
+    0,   1,   'B', 'H',  'P',  'Q',  'S',  'V',  'Y',   'Z',         'a',       'c', 'e',  'r',
+    'x', '?', ' ', '\n', 0x7f, 0x80, 0xc3, 0xff, 0x100, 0x100 + 'R', 'R' - 256, -3,  -100, 1 << 30,
 };
 
 /* test_unknown - a value that is no record type */
@@ -127,13 +120,13 @@ START_TEST(test_fixed_widths)
     ck_assert_int_eq(snprintf(buf, sizeof(buf), REC_SIZE_FORMAT, 999999999999999L, 1L, 2L, 3L),
                      REC_SIZE_WIDTH);
     ck_assert_int_eq(snprintf(buf, sizeof(buf), REC_MESG_FORMAT, 0L), REC_MESG_WIDTH);
-    ck_assert_int_eq(snprintf(buf, sizeof(buf), REC_MESG_FORMAT, 123456789012345L),
-                     REC_MESG_WIDTH);
+    ck_assert_int_eq(snprintf(buf, sizeof(buf), REC_MESG_FORMAT, 123456789012345L), REC_MESG_WIDTH);
 }
 END_TEST
 
 /* rec_type_suite - all rec_type tests */
-static Suite *rec_type_suite(void)
+static Suite *
+rec_type_suite(void)
 {
     Suite *s = suite_create("rec_type");
     TCase *tc = tcase_create("core");
@@ -148,7 +141,8 @@ static Suite *rec_type_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(rec_type_suite());
     int failed;

@@ -29,14 +29,16 @@ static char test_path[256];
 static char last_warning[1000];
 
 /* capture - remember the last warning */
-static void capture(int level, const char *text)
+static void
+capture(int level, const char *text)
 {
     if (level == MSG_WARN)
         snprintf(last_warning, sizeof(last_warning), "%s", text);
 }
 
 /* setup - scratch directory and warning capture */
-static void setup(void)
+static void
+setup(void)
 {
     snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_record.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
@@ -46,7 +48,8 @@ static void setup(void)
 }
 
 /* teardown - remove the scratch file */
-static void teardown(void)
+static void
+teardown(void)
 {
     unlink(test_path);
     rmdir(test_dir);
@@ -54,7 +57,8 @@ static void teardown(void)
 }
 
 /* open_bytes - a read/write stream on a file holding the given bytes */
-static VSTREAM *open_bytes(const char *bytes, ssize_t len)
+static VSTREAM *
+open_bytes(const char *bytes, ssize_t len)
 {
     VSTREAM *fp = vstream_fopen(test_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
@@ -143,7 +147,8 @@ START_TEST(test_malformed)
 END_TEST
 
 /* write_envelope - FROM, three RCPTs; returns the offsets of the RCPTs */
-static void write_envelope(VSTREAM *fp, off_t *offsets)
+static void
+write_envelope(VSTREAM *fp, off_t *offsets)
 {
     int i;
     char addr[64];
@@ -237,7 +242,8 @@ START_TEST(test_type_names)
 END_TEST
 
 /* record_suite - all record tests */
-static Suite *record_suite(void)
+static Suite *
+record_suite(void)
 {
     Suite *s = suite_create("record");
     TCase *tc = tcase_create("core");
@@ -255,7 +261,8 @@ static Suite *record_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(record_suite());
     int failed;

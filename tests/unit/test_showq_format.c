@@ -41,7 +41,8 @@ static char tmpdir[] = "/tmp/test_showq_format.XXXXXX";
 static char *saved_cwd;
 
 /* remove_one - nftw callback */
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
     (void)ftw;
@@ -49,7 +50,8 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 }
 
 /* setup - an empty scratch queue directory */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     saved_cwd = getcwd((char *)0, 0);
@@ -60,7 +62,8 @@ static void setup(void)
 }
 
 /* teardown - back to where we were, remove the scratch tree */
-static void teardown(void)
+static void
+teardown(void)
 {
     ck_assert_int_eq(chdir(saved_cwd), 0);
     free(saved_cwd);
@@ -69,14 +72,16 @@ static void teardown(void)
 }
 
 /* make_queue - create one queue directory */
-static void make_queue(const char *queue)
+static void
+make_queue(const char *queue)
 {
     ck_assert_int_eq(mkdir(queue, 0700), 0);
 }
 
 /* write_message - a queue file: size, arrival time, sender, recipients */
-static void write_message(const char *queue, const char *id, long size, const char *sender,
-                          const char *const *rcpts)
+static void
+write_message(const char *queue, const char *id, long size, const char *sender,
+              const char *const *rcpts)
 {
     VSTRING *path = vstring_alloc(100);
     VSTREAM *fp;
@@ -98,7 +103,8 @@ static void write_message(const char *queue, const char *id, long size, const ch
 }
 
 /* write_reason - a defer log entry for one recipient */
-static void write_reason(const char *id, const char *address, const char *reason)
+static void
+write_reason(const char *id, const char *address, const char *reason)
 {
     RECIPIENT rcpt;
 
@@ -112,7 +118,8 @@ static void write_reason(const char *id, const char *address, const char *reason
 }
 
 /* listing - run showq_format_list into a file; the bytes and the result */
-static char *listing(int format, int *result, VSTRING *why)
+static char *
+listing(int format, int *result, VSTRING *why)
 {
     VSTREAM *out = vstream_fopen("listing.out", O_RDWR | O_CREAT | O_TRUNC, 0600);
     VSTRING *text = vstring_alloc(1000);
@@ -131,7 +138,8 @@ static char *listing(int format, int *result, VSTRING *why)
 }
 
 /* expect_listing - the listing must succeed and equal want */
-static void expect_listing(int format, const char *want)
+static void
+expect_listing(int format, const char *want)
 {
     VSTRING *why = vstring_alloc(100);
     int result;
@@ -162,15 +170,14 @@ START_TEST(test_deferred_with_reason)
     write_message(MAIL_QUEUE_DEFERRED, ID1, 2100, "alice@example.org", rcpts);
     write_reason(ID1, "carol@example.com", "mailbox is locked");
     expect_listing(SHOWQ_FORMAT_TEXT,
-                   HEADER
-                   ID1 "      2100 Sun Sep  9 01:46:40 alice@example.org\n"
-                   "                                                           "
-                   "(mailbox is locked)\n"
-                   "                                               carol@example.com\n"
-                   "                                                          "
-                   "(reason unavailable)\n"
-                   "                                               bob@example.com\n"
-                   "\n-- 2 Kbytes in 1 Request.\n");
+                   HEADER ID1 "      2100 Sun Sep  9 01:46:40 alice@example.org\n"
+                              "                                                           "
+                              "(mailbox is locked)\n"
+                              "                                               carol@example.com\n"
+                              "                                                          "
+                              "(reason unavailable)\n"
+                              "                                               bob@example.com\n"
+                              "\n-- 2 Kbytes in 1 Request.\n");
     expect_listing(SHOWQ_FORMAT_JSON,
                    "{\"queue_name\": \"deferred\", \"queue_id\": \"" ID1 "\", "
                    "\"arrival_time\": 1000000000, \"message_size\": 2100, "
@@ -190,13 +197,11 @@ START_TEST(test_markers_and_footer)
     write_message(MAIL_QUEUE_ACTIVE, ID1, 10, "", one);
     write_message(MAIL_QUEUE_HOLD, ID2, 20, "alice@example.org", one);
     expect_listing(SHOWQ_FORMAT_TEXT,
-                   HEADER
-                   ID1 "*       10 Sun Sep  9 01:46:40 MAILER-DAEMON\n"
-                   "                                               bob@example.com\n"
-                   "\n"
-                   ID2 "!       20 Sun Sep  9 01:46:40 alice@example.org\n"
-                   "                                               bob@example.com\n"
-                   "\n-- 0 Kbytes in 2 Requests.\n");
+                   HEADER ID1 "*       10 Sun Sep  9 01:46:40 MAILER-DAEMON\n"
+                              "                                               bob@example.com\n"
+                              "\n" ID2 "!       20 Sun Sep  9 01:46:40 alice@example.org\n"
+                              "                                               bob@example.com\n"
+                              "\n-- 0 Kbytes in 2 Requests.\n");
 }
 END_TEST
 
@@ -252,7 +257,8 @@ START_TEST(test_format_names)
 END_TEST
 
 /* showq_format_suite - every test above */
-static Suite *showq_format_suite(void)
+static Suite *
+showq_format_suite(void)
 {
     Suite *s = suite_create("showq_format");
     TCase *tc = tcase_create("core");
@@ -269,7 +275,8 @@ static Suite *showq_format_suite(void)
 }
 
 /* main - run the suite */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(showq_format_suite());
     int failed;

@@ -69,16 +69,28 @@ struct long_case {
 };
 
 static const struct long_case long_cases[] = {
-    {"0", 1, 0}, {"42", 1, 42}, {"-17", 1, -17}, {"+5", 1, 5},
+    {"0", 1, 0},
+    {"42", 1, 42},
+    {"-17", 1, -17},
+    {"+5", 1, 5},
     {"007", 1, 7},
     {"9223372036854775807", 1, LONG_MAX},
     {"-9223372036854775808", 1, LONG_MIN},
     {"9223372036854775808", 0, 0},
     {"-9223372036854775809", 0, 0},
     {"99999999999999999999999", 0, 0},
-    {"", 0, 0}, {" 1", 0, 0}, {"1 ", 0, 0}, {"12x", 0, 0}, {"x12", 0, 0},
-    {"-", 0, 0}, {"+", 0, 0}, {"--1", 0, 0}, {"+-1", 0, 0}, {"0x10", 0, 0},
-    {"1.5", 0, 0}, {"\t3", 0, 0},
+    {"", 0, 0},
+    {" 1", 0, 0},
+    {"1 ", 0, 0},
+    {"12x", 0, 0},
+    {"x12", 0, 0},
+    {"-", 0, 0},
+    {"+", 0, 0},
+    {"--1", 0, 0},
+    {"+-1", 0, 0},
+    {"0x10", 0, 0},
+    {"1.5", 0, 0},
+    {"\t3", 0, 0},
 };
 
 /* test_parse_long - strict decimal conversion */
@@ -174,9 +186,9 @@ END_TEST
 /* test_concatenate - joining any number of strings */
 START_TEST(test_concatenate)
 {
-    char *s = concatenate("a", "", "bc", "/", "d", (char *) 0);
-    char *e = concatenate("", (char *) 0);
-    char *o = concatenate("only", (char *) 0);
+    char *s = concatenate("a", "", "bc", "/", "d", (char *)0);
+    char *e = concatenate("", (char *)0);
+    char *o = concatenate("only", (char *)0);
 
     ck_assert_str_eq(s, "abc/d");
     ck_assert_str_eq(e, "");
@@ -188,13 +200,14 @@ START_TEST(test_concatenate)
 END_TEST
 
 /* stringops_suite - collect the tests */
-static Suite *stringops_suite(void)
+static Suite *
+stringops_suite(void)
 {
     Suite *s = suite_create("stringops");
     TCase *tc = tcase_create("core");
 
-    tcase_add_loop_test(tc, test_tokens, 0, (int) (sizeof(tok_cases) / sizeof(tok_cases[0])));
-    tcase_add_loop_test(tc, test_parse_long, 0, (int) (sizeof(long_cases) / sizeof(long_cases[0])));
+    tcase_add_loop_test(tc, test_tokens, 0, (int)(sizeof(tok_cases) / sizeof(tok_cases[0])));
+    tcase_add_loop_test(tc, test_parse_long, 0, (int)(sizeof(long_cases) / sizeof(long_cases[0])));
     tcase_add_test(tc, test_split_at);
     tcase_add_test(tc, test_blanks);
     tcase_add_test(tc, test_case);
@@ -206,7 +219,8 @@ static Suite *stringops_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(stringops_suite());
     int failed;

@@ -29,32 +29,36 @@ static char test_dir[] = "/tmp/test_vstream.XXXXXX";
 static char test_path[256];
 
 /* setup - make a scratch directory and file name */
-static void setup(void)
+static void
+setup(void)
 {
     ck_assert_ptr_nonnull(mkdtemp(test_dir));
     snprintf(test_path, sizeof(test_path), "%s/file", test_dir);
 }
 
 /* teardown - remove the scratch file and directory */
-static void teardown(void)
+static void
+teardown(void)
 {
-    (void) unlink(test_path);
-    (void) rmdir(test_dir);
+    (void)unlink(test_path);
+    (void)rmdir(test_dir);
     memcpy(test_dir + strlen(test_dir) - 6, "XXXXXX", 6);
 }
 
 /* write_file - create the scratch file with the given bytes */
-static void write_file(const char *data, size_t len)
+static void
+write_file(const char *data, size_t len)
 {
     VSTREAM *fp = vstream_fopen(test_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
     ck_assert_ptr_nonnull(fp);
-    ck_assert_int_eq(vstream_fwrite(fp, data, len), (ssize_t) len);
+    ck_assert_int_eq(vstream_fwrite(fp, data, len), (ssize_t)len);
     ck_assert_int_eq(vstream_fclose(fp), 0);
 }
 
 /* read_file - the scratch file's content, as a VSTRING */
-static VSTRING *read_file(void)
+static VSTRING *
+read_file(void)
 {
     VSTREAM *fp = vstream_fopen(test_path, O_RDONLY, 0);
     VSTRING *vp = vstring_alloc(100);
@@ -72,8 +76,8 @@ struct line_case {
     const char *input;
     size_t input_len;
     ssize_t maxlen;
-    int nul_mode;		/* vstream_get_nul instead of get_line */
-    const char *expect[6];	/* successive results; NULL = VSTREAM_EOF */
+    int nul_mode;          /* vstream_get_nul instead of get_line */
+    const char *expect[6]; /* successive results; NULL = VSTREAM_EOF */
     int expect_ret[6];
 };
 
@@ -107,7 +111,7 @@ START_TEST(test_line_table)
     ck_assert_ptr_nonnull(fp);
     for (i = 0; i < 6; i++) {
         ret = tc->nul_mode ? vstream_get_nul(fp, vp, tc->maxlen)
-            : vstream_get_line(fp, vp, tc->maxlen);
+                           : vstream_get_line(fp, vp, tc->maxlen);
         ck_assert_msg(ret == tc->expect_ret[i], "case %d step %d: ret %d", _i, i, ret);
         if (tc->expect[i] == NULL) {
             ck_assert_int_eq(vstring_len(vp), 0);
@@ -158,13 +162,13 @@ START_TEST(test_huge_line)
     ck_assert_int_eq(vstring_len(vp), 1000);
     total = 1000;
     while ((ret = vstream_get_line(fp, vp, 1000)) == 'x')
-        total += (size_t) vstring_len(vp);
+        total += (size_t)vstring_len(vp);
     ck_assert_int_eq(ret, '\n');
-    ck_assert_uint_eq(total + (size_t) vstring_len(vp), big + 1);
+    ck_assert_uint_eq(total + (size_t)vstring_len(vp), big + 1);
     /* Unlimited: the whole remainder of the file in one call. */
     vstream_fseek(fp, 0, SEEK_SET);
     ck_assert_int_eq(vstream_get_line(fp, vp, 0), '\n');
-    ck_assert_uint_eq((size_t) vstring_len(vp), big + 1);
+    ck_assert_uint_eq((size_t)vstring_len(vp), big + 1);
     ck_assert_int_eq(vstream_getc(fp), 'z');
     ck_assert_int_eq(vstream_getc(fp), VSTREAM_EOF);
     vstream_fclose(fp);
@@ -262,12 +266,12 @@ START_TEST(test_pipe_timeout)
     fp = vstream_fdopen(fds[0], O_RDONLY);
     vstream_set_timeout(fp, 1);
     ck_assert_int_eq(vstream_timeout(fp), 1);
-    start = time((time_t *) 0);
+    start = time((time_t *)0);
     errno = 0;
     ck_assert_int_eq(vstream_getc(fp), VSTREAM_EOF);
     ck_assert_int_eq(errno, ETIMEDOUT);
-    ck_assert_int_ge(time((time_t *) 0) - start, 0);
-    ck_assert_int_le(time((time_t *) 0) - start, 3);
+    ck_assert_int_ge(time((time_t *)0) - start, 0);
+    ck_assert_int_le(time((time_t *)0) - start, 3);
     ck_assert_int_eq(vstream_ferror(fp), 1);
     ck_assert_int_eq(vstream_ftimeout(fp), 1);
     ck_assert_int_eq(vstream_feof(fp), 0);
@@ -350,17 +354,17 @@ START_TEST(test_large_blocks)
     size_t i;
 
     for (i = 0; i < big; i++)
-        data[i] = (unsigned char) (i * 7);
+        data[i] = (unsigned char)(i * 7);
     fp = vstream_fopen(test_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     ck_assert_int_eq(vstream_putc(0, fp), 0);
-    ck_assert_int_eq(vstream_fwrite(fp, data, big), (ssize_t) big);
+    ck_assert_int_eq(vstream_fwrite(fp, data, big), (ssize_t)big);
     ck_assert_int_eq(vstream_fwrite(fp, data, 10), 10);
-    ck_assert_int_eq(vstream_ftell(fp), (off_t) big + 11);
+    ck_assert_int_eq(vstream_ftell(fp), (off_t)big + 11);
     ck_assert_int_eq(vstream_fseek(fp, 1, SEEK_SET), 1);
     ck_assert_int_eq(vstream_fread(fp, back, 3), 3);
-    ck_assert_int_eq(vstream_fread(fp, back + 3, big - 3), (ssize_t) big - 3);
+    ck_assert_int_eq(vstream_fread(fp, back + 3, big - 3), (ssize_t)big - 3);
     ck_assert_mem_eq(back, data, big);
-    ck_assert_int_eq(vstream_ftell(fp), (off_t) big + 1);
+    ck_assert_int_eq(vstream_ftell(fp), (off_t)big + 1);
     ck_assert_int_eq(vstream_fread(fp, back, big), 10);
     ck_assert_int_eq(vstream_fread(fp, back, big), 0);
     ck_assert_int_eq(vstream_feof(fp), 1);
@@ -446,14 +450,15 @@ START_TEST(test_ungetc_fresh)
 END_TEST
 
 /* vstream_suite - collect the tests */
-static Suite *vstream_suite(void)
+static Suite *
+vstream_suite(void)
 {
     Suite *s = suite_create("vstream");
     TCase *tc = tcase_create("core");
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 20);
-    tcase_add_loop_test(tc, test_line_table, 0, (int) (sizeof(line_cases) / sizeof(line_cases[0])));
+    tcase_add_loop_test(tc, test_line_table, 0, (int)(sizeof(line_cases) / sizeof(line_cases[0])));
     tcase_add_test(tc, test_nul_in_line);
     tcase_add_test(tc, test_huge_line);
     tcase_add_test(tc, test_seek_partial);
@@ -471,7 +476,8 @@ static Suite *vstream_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(vstream_suite());
     int failed;

@@ -17,7 +17,8 @@
 #include "vstring.h"
 
 /* assert_terminated - the invariant every operation keeps */
-static void assert_terminated(VSTRING *vp)
+static void
+assert_terminated(VSTRING *vp)
 {
     ck_assert_int_le(vp->len, vp->size);
     ck_assert_int_eq(vp->data[vp->len], 0);
@@ -134,8 +135,7 @@ struct strn_case {
 };
 
 static const struct strn_case strn_cases[] = {
-    {"hello", 3, "hel"}, {"hello", 10, "hello"}, {"hello", 0, ""},
-    {"", 5, ""}, {"hello", -1, ""},
+    {"hello", 3, "hel"}, {"hello", 10, "hello"}, {"hello", 0, ""}, {"", 5, ""}, {"hello", -1, ""},
 };
 
 /* test_strncpy - bounded copies stop at NUL and at len */
@@ -148,7 +148,7 @@ START_TEST(test_strncpy)
     vstring_strncpy(vp, tc->src, tc->len);
     ck_assert_str_eq(vstring_str(vp), tc->expect);
     vstring_strncat(vp, tc->src, tc->len);
-    ck_assert_int_eq(vstring_len(vp), 2 * (ssize_t) strlen(tc->expect));
+    ck_assert_int_eq(vstring_len(vp), 2 * (ssize_t)strlen(tc->expect));
     assert_terminated(vp);
     vstring_free(vp);
 }
@@ -161,9 +161,8 @@ struct erase_case {
 };
 
 static const struct erase_case erase_cases[] = {
-    {0, 2, "cdef"}, {2, 2, "abef"}, {4, 100, "abcd"}, {6, 1, "abcdef"},
-    {100, 1, "abcdef"}, {-5, 1, "bcdef"}, {1, 0, "abcdef"}, {1, -3, "abcdef"},
-    {0, 6, ""},
+    {0, 2, "cdef"},   {2, 2, "abef"},   {4, 100, "abcd"},  {6, 1, "abcdef"}, {100, 1, "abcdef"},
+    {-5, 1, "bcdef"}, {1, 0, "abcdef"}, {1, -3, "abcdef"}, {0, 6, ""},
 };
 
 /* test_erase - removal with clamped arguments */
@@ -175,7 +174,7 @@ START_TEST(test_erase)
     vstring_strcpy(vp, "abcdef");
     vstring_erase(vp, tc->offset, tc->len);
     ck_assert_str_eq(vstring_str(vp), tc->expect);
-    ck_assert_int_eq(vstring_len(vp), (ssize_t) strlen(tc->expect));
+    ck_assert_int_eq(vstring_len(vp), (ssize_t)strlen(tc->expect));
     vstring_free(vp);
 }
 END_TEST
@@ -210,7 +209,8 @@ START_TEST(test_export)
 END_TEST
 
 /* vstring_suite - collect the tests */
-static Suite *vstring_suite(void)
+static Suite *
+vstring_suite(void)
 {
     Suite *s = suite_create("vstring");
     TCase *tc = tcase_create("core");
@@ -220,8 +220,8 @@ static Suite *vstring_suite(void)
     tcase_add_test(tc, test_growth);
     tcase_add_test(tc, test_self_append);
     tcase_add_test(tc, test_sprintf);
-    tcase_add_loop_test(tc, test_strncpy, 0, (int) (sizeof(strn_cases) / sizeof(strn_cases[0])));
-    tcase_add_loop_test(tc, test_erase, 0, (int) (sizeof(erase_cases) / sizeof(erase_cases[0])));
+    tcase_add_loop_test(tc, test_strncpy, 0, (int)(sizeof(strn_cases) / sizeof(strn_cases[0])));
+    tcase_add_loop_test(tc, test_erase, 0, (int)(sizeof(erase_cases) / sizeof(erase_cases[0])));
     tcase_add_test(tc, test_truncate);
     tcase_add_test(tc, test_export);
     suite_add_tcase(s, tc);
@@ -229,7 +229,8 @@ static Suite *vstring_suite(void)
 }
 
 /* main - run the suite; non-zero exit status on failure */
-int main(void)
+int
+main(void)
 {
     SRunner *sr = srunner_create(vstring_suite());
     int failed;
