@@ -36,8 +36,8 @@ def test_review_postconf_edit_no_trailing_newline(inst):
     with open(path) as f:
         text = f.read()
     inst.write_file("etc/main.cf", text.rstrip("\n") + "\nmyorigin = example.org")
-    inst.postconf("-e", "delay_warning_time=4h").ok("postconf -e")
-    r = inst.postconf("-h", "myorigin", "delay_warning_time")
+    inst.postconf("-e", "maximal_backoff_time=4h").ok("postconf -e")
+    r = inst.postconf("-h", "myorigin", "maximal_backoff_time")
     r.ok("postconf -h")
     lib.check(r.text.split() == ["example.org", "4h"],
               "after postconf -e: %r; main.cf ends %r" % (r.text, open(path).read()[-80:]))
