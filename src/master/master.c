@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "lock.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
@@ -173,7 +174,7 @@ main(int argc, char **argv)
     pid_path =
         concatenate(var_queue_directory, "/", var_process_id_directory, "/master.pid", (char *)0);
     if (test_only)
-        exit(master_pid_holder(pid_path) ? 1 : 0);
+        exit(lock_holder(pid_path) ? 1 : 0);
     (void)mail_conf_check_unused();
     master_identity(&ids);
     queue_tree_create(var_queue_directory, &ids);

@@ -107,7 +107,6 @@ extern void master_sig_init(void);
 /* master_pid.c */
 extern void master_pid_lock(const char *path);
 extern void master_pid_remove(void);
-extern pid_t master_pid_holder(const char *path);
 
 /* master_config.c */
 extern void master_config_start(void);

@@ -5,7 +5,7 @@
  * exclusive fcntl lock on it (held for the life of master; it is not
  * inherited by children), and writes the process ID. A lock held by
  * another process is fatal: "the postern mail system is already running".
- * master_pid_holder(path) returns the pid of the process that holds the
+ * lock_holder(path) (lock.h) returns the pid of the process that holds the
  * lock, or 0 when nobody does (the file content is not trusted for this).
  * master_pid_remove() unlinks the file at exit.
  */
@@ -75,22 +75,4 @@ master_pid_remove(void)
 {
     if (master_pid_path != 0 && unlink(master_pid_path) < 0 && errno != ENOENT)
         msg_warn("remove %s: %m", master_pid_path);
-}
-
-/* master_pid_holder - pid of the process that holds the lock, or 0 */
-pid_t
-master_pid_holder(const char *path)
-{
-    struct flock lock;
-    int fd;
-
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return (0);
-    memset(&lock, 0, sizeof(lock));
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    if (fcntl(fd, F_GETLK, &lock) < 0)
-        lock.l_type = F_UNLCK;
-    (void)close(fd);
-    return (lock.l_type == F_UNLCK ? 0 : lock.l_pid);
 }

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "iostuff.h"
+#include "lock.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "sock.h"
@@ -78,20 +79,10 @@ static pid_t
 postern_running(void)
 {
     char *path = postern_pid_path();
-    struct flock lock;
-    int fd;
+    pid_t pid = lock_holder(path);
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
     myfree(path);
-    if (fd < 0)
-        return (0);
-    memset(&lock, 0, sizeof(lock));
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    if (fcntl(fd, F_GETLK, &lock) < 0)
-        lock.l_type = F_UNLCK;
-    (void)close(fd);
-    return (lock.l_type == F_UNLCK ? 0 : lock.l_pid);
+    return (pid);
 }
 
 /* postern_check_master_cf - load master.cf and look for its programs */

@@ -181,3 +181,21 @@ dot_unlock(const char *path)
     myfree(lock_path);
     errno = saved_errno;
 }
+
+/* lock_holder - pid of the process that holds a write lock on path, or 0 */
+pid_t
+lock_holder(const char *path)
+{
+    struct flock lock;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return (0);
+    memset(&lock, 0, sizeof(lock));
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fcntl(fd, F_GETLK, &lock) < 0)
+        lock.l_type = F_UNLCK;
+    (void)close(fd);
+    return (lock.l_type == F_UNLCK ? 0 : lock.l_pid);
+}

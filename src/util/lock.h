@@ -30,5 +30,7 @@ extern int dot_lock_stale_time;
 extern int myflock(int fd, int style, int operation);
 extern int dot_lock(const char *path, VSTRING *why);
 extern void dot_unlock(const char *path);
+/* The pid that holds an fcntl write lock on the file (a pid file), or 0. */
+extern pid_t lock_holder(const char *path);
 
 #endif

@@ -141,6 +141,26 @@ START_TEST(test_contention)
 }
 END_TEST
 
+/* test_lock_holder - who holds the write lock of a pid file */
+START_TEST(test_lock_holder)
+{
+    char *path = concatenate(tmpdir, "/f", (char *)0);
+    char *missing = concatenate(tmpdir, "/no-such-file", (char *)0);
+    pid_t pid;
+    int fd = open_file();
+
+    close(fd);
+    ck_assert_int_eq(lock_holder(missing), 0);
+    ck_assert_int_eq(lock_holder(path), 0);
+    pid = hold_in_child(MYFLOCK_STYLE_FCNTL, MYFLOCK_OP_EXCLUSIVE);
+    ck_assert_int_eq(lock_holder(path), pid);
+    stop_child(pid);
+    ck_assert_int_eq(lock_holder(path), 0);
+    myfree(path);
+    myfree(missing);
+}
+END_TEST
+
 /* test_flock_same_process - flock conflicts between two descriptors */
 START_TEST(test_flock_same_process)
 {
@@ -238,6 +258,7 @@ lock_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_contention, 0, COUNT(contention_cases));
     tcase_add_test(tc, test_flock_same_process);
+    tcase_add_test(tc, test_lock_holder);
     tcase_add_test(tc, test_dot_lock_cycle);
     tcase_add_test(tc, test_dot_lock_stale);
     tcase_add_test(tc, test_dot_lock_no_dir);
