@@ -116,11 +116,15 @@ $(BUILD)/sbin/%: $(BUILD)/obj/src/tools/%.o $(LIBTOOL) $(LIBS)
 $(BUILD)/sbin/mailq $(BUILD)/sbin/newaliases: $(BUILD)/sbin/sendmail
 	ln -sf sendmail $@
 
-# Unit tests.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBS) $(LIBTOOL) $(foreach d,$(DAEMONS_BUILT),$(BUILD)/lib/lib$(d).a) $(PATHS_H)
+# Unit tests: each links the shared helpers of tests/unit/support.c.
+$(BUILD)/tests/support.o: tests/unit/support.c tests/unit/support.h $(PATHS_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/tests/support.o $(LIBS) $(LIBTOOL) $(foreach d,$(DAEMONS_BUILT),$(BUILD)/lib/lib$(d).a) $(PATHS_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) \
-	    $(foreach d,$(DAEMONS_BUILT),$(if $(filter test_$(d)_%,$(notdir $(basename $<))),-Isrc/$(d))) -o $@ $< \
+	    $(foreach d,$(DAEMONS_BUILT),$(if $(filter test_$(d)_%,$(notdir $(basename $<))),-Isrc/$(d))) -o $@ $< $(BUILD)/tests/support.o \
 	    $(foreach d,$(DAEMONS_BUILT),$(if $(filter test_$(d)_%,$(notdir $(basename $<))),$(BUILD)/lib/lib$(d).a)) \
 	    $(LIBTOOL) $(LIBS) $(CHECK_LIBS)
 

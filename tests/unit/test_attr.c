@@ -25,6 +25,8 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "support.h"
+
 static char last_warning[1000];
 
 /* capture - remember the last warning */
@@ -50,21 +52,6 @@ teardown(void)
     msg_output_reset();
 }
 
-/* stream_pair - two connected streams */
-static void
-stream_pair(VSTREAM **a, VSTREAM **b)
-{
-    int sv[2];
-
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    *a = vstream_fdopen(sv[0], O_RDWR);
-    *b = vstream_fdopen(sv[1], O_RDWR);
-    vstream_set_name(*a, "peer-a");
-    vstream_set_name(*b, "peer-b");
-    vstream_set_timeout(*a, 5);
-    vstream_set_timeout(*b, 5);
-}
-
 /* reader_on - a stream that reads the given bytes, then EOF */
 static VSTREAM *
 reader_on(const char *bytes, ssize_t len)
@@ -72,7 +59,7 @@ reader_on(const char *bytes, ssize_t len)
     VSTREAM *w;
     VSTREAM *r;
 
-    stream_pair(&w, &r);
+    support_stream_pair(&w, &r, "peer-a", "peer-b");
     vstream_fwrite(w, bytes, len);
     ck_assert_int_eq(vstream_fclose(w), 0);
     return r;
@@ -88,7 +75,7 @@ START_TEST(test_roundtrip)
     int i1 = 0;
     long l1 = 0;
 
-    stream_pair(&a, &b);
+    support_stream_pair(&a, &b, "peer-a", "peer-b");
     ck_assert_int_eq(attr_print(a, ATTR_FLAG_NONE, SEND_ATTR_INT("count", -42),
                                 SEND_ATTR_LONG("size", 12345678901L),
                                 SEND_ATTR_STR("text", "h\303\251"), SEND_ATTR_STR("empty", ""),
@@ -287,7 +274,7 @@ START_TEST(test_value_limit)
 
     memset(big, 'x', ATTR_VALUE_MAX + 1);
     big[ATTR_VALUE_MAX + 1] = 0;
-    stream_pair(&w, &r);
+    support_stream_pair(&w, &r, "peer-a", "peer-b");
     ck_assert_int_eq(attr_print(w, ATTR_FLAG_NONE, SEND_ATTR_STR("v", big), ATTR_TYPE_END), -1);
     ck_assert(strstr(last_warning, "exceeds the limit") != 0);
     vstream_fclose(w);

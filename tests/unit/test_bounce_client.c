@@ -35,92 +35,50 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "support.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define TEST_ID "0000000000z1"
 
-static char test_dir[64];
-static char old_cwd[1024];
 static VSTRING *warnings;
-
-/* capture - collect warnings, one per line */
-static void
-capture(int level, const char *text)
-{
-    if (level == MSG_WARN)
-        vstring_sprintf_append(warnings, "%s\n", text);
-}
-
-/* ends_with - does text end with suffix? */
-static int
-ends_with(const char *text, const char *suffix)
-{
-    size_t tlen = strlen(text);
-    size_t slen = strlen(suffix);
-
-    return tlen >= slen && strcmp(text + tlen - slen, suffix) == 0;
-}
 
 /* setup - scratch queue directory, parameters, warning capture */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_bounce_client.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_bounce_client");
     ck_assert_int_eq(mkdir(MAIL_CLASS_PRIVATE, 0700), 0);
     var_ipc_timeout = 2;
     signal(SIGPIPE, SIG_IGN);
-    warnings = vstring_alloc(100);
-    msg_output(capture);
+    support_capture_warnings();
+    warnings = support_captured();
 }
 
 /* teardown - remove the scratch queue */
 static void
 teardown(void)
 {
-    msg_output_reset();
-    vstring_free(warnings);
-    (void)unlink("private/bounce");
-    (void)rmdir(MAIL_CLASS_PRIVATE);
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_capture_stop();
+    support_scratch_leave();
 }
-
-struct server {
-    pid_t pid;
-    int report_fd;
-};
 
 /*
  * fake_bounce - fork a bounce server for one connection: announce proto,
  * read the request (reported as "request queue id <sender> arrival"), then
  * send the reply bytes (len < 0: close without a reply).
  */
-static struct server
+static SUPPORT_SERVER
 fake_bounce(const char *proto, const char *reply, ssize_t len)
 {
-    struct server srv;
-    int listen_fd = unix_listen("private/bounce", 5, 0666, BLOCKING);
-    int pipe_fd[2];
-    VSTREAM *stream;
+    SUPPORT_SERVER srv = support_server_fork("private/bounce");
+    VSTREAM *stream = srv.stream;
     VSTRING *req;
     VSTRING *queue;
     VSTRING *id;
     VSTRING *sender;
     long arrival = -1;
-    int fd;
 
-    ck_assert_int_ge(listen_fd, 0);
-    ck_assert_int_eq(pipe(pipe_fd), 0);
-    ck_assert_int_ne(srv.pid = fork(), -1);
     if (srv.pid == 0) {
-        alarm(10);
-        close(pipe_fd[0]);
-        if ((fd = sane_accept(listen_fd)) < 0)
-            _exit(2);
-        stream = vstream_fdopen(fd, O_RDWR);
-        vstream_set_timeout(stream, 5);
         if (mail_announce(stream, proto) < 0)
             _exit(3);
         if (strcmp(proto, MAIL_PROTO_BOUNCE) != 0) {
@@ -137,35 +95,13 @@ fake_bounce(const char *proto, const char *reply, ssize_t len)
                       RECV_ATTR_STR(MAIL_ATTR_SENDER, sender),
                       RECV_ATTR_LONG(MAIL_ATTR_ARRIVAL, &arrival), ATTR_TYPE_END) != 5)
             _exit(4);
-        dprintf(pipe_fd[1], "%s %s %s <%s> %ld", STR(req), STR(queue), STR(id), STR(sender),
+        dprintf(srv.report_fd, "%s %s %s <%s> %ld", STR(req), STR(queue), STR(id), STR(sender),
                 arrival);
         if (len >= 0)
             vstream_fwrite(stream, reply, (size_t)len);
         _exit(vstream_fclose(stream) == 0 ? 0 : 5);
     }
-    close(listen_fd);
-    close(pipe_fd[1]);
-    srv.report_fd = pipe_fd[0];
     return srv;
-}
-
-/* finish - reap the server, check its exit status, return its report */
-static char *
-finish(struct server srv)
-{
-    static char report[1000];
-    size_t len = 0;
-    ssize_t n;
-    int status;
-
-    while (len < sizeof(report) - 1 &&
-           (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
-        len += (size_t)n;
-    report[len] = 0;
-    close(srv.report_fd);
-    ck_assert_int_eq(waitpid(srv.pid, &status, 0), srv.pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server status 0x%x", status);
-    return report;
 }
 
 #define Q(s) s, (ssize_t)(sizeof(s) - 1)
@@ -242,15 +178,15 @@ static const struct reply_case {
 START_TEST(test_reply)
 {
     const struct reply_case *tc = reply_cases + _i;
-    struct server srv = fake_bounce(MAIL_PROTO_BOUNCE, tc->reply, tc->len);
+    SUPPORT_SERVER srv = fake_bounce(MAIL_PROTO_BOUNCE, tc->reply, tc->len);
     int status;
 
     status = bounce_flush("deferred", TEST_ID, tc->sender, 1700000000L);
     ck_assert_msg(status == tc->want, "%s: status %d", tc->label, status);
-    ck_assert_str_eq(finish(srv), tc->want_report);
+    ck_assert_str_eq(support_server_finish(srv), tc->want_report);
     if (*tc->want_warning)
-        ck_assert_msg(ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"", tc->label,
-                      STR(warnings));
+        ck_assert_msg(support_ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"",
+                      tc->label, STR(warnings));
     else
         ck_assert_msg(LEN(warnings) == 0, "%s: warnings \"%s\"", tc->label, STR(warnings));
 }
@@ -259,12 +195,12 @@ END_TEST
 /* test_wrong_protocol - a server that is not bounce */
 START_TEST(test_wrong_protocol)
 {
-    struct server srv = fake_bounce(MAIL_PROTO_CLEANUP, 0, -1);
+    SUPPORT_SERVER srv = fake_bounce(MAIL_PROTO_CLEANUP, 0, -1);
 
     ck_assert_int_eq(bounce_flush("active", TEST_ID, "a@x", 1), -1);
     ck_assert_str_eq(STR(warnings),
                      "private/bounce: unexpected protocol \"cleanup\" (expected \"bounce\")\n");
-    ck_assert_str_eq(finish(srv), "");
+    ck_assert_str_eq(support_server_finish(srv), "");
 }
 END_TEST
 

@@ -24,39 +24,24 @@
 #include "msg.h"
 #include "vstream.h"
 
-static char test_dir[64];
-static char old_cwd[1024];
+#include "support.h"
 
 #define TEST_ID "0000000000z1"
-
-/* quiet - drop warnings from the expected-failure cases */
-static void
-quiet(int level, const char *text)
-{
-    (void)level;
-    (void)text;
-}
 
 /* setup - scratch queue directory with a defer/ queue */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_bounce_log.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_bounce_log");
     ck_assert_int_eq(mkdir("defer", 0700), 0);
-    msg_output(quiet);
+    support_quiet();
 }
 
 /* teardown - remove the scratch directory */
 static void
 teardown(void)
 {
-    unlink("defer/" TEST_ID);
-    rmdir("defer");
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_scratch_leave();
     msg_output_reset();
 }
 

@@ -47,21 +47,14 @@
 #include "rec_type.h"
 #include "record.h"
 
+#include "support.h"
+
 #include "bounce.h" /* the Makefile has no -Isrc/bounce */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static char tmpdir[] = "/tmp/test_bounce_notify.XXXXXX";
 static char *saved_cwd;
-
-/* remove_one - nftw callback */
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 /* setup - scratch queue directory with the folders bounce reads */
 static void
@@ -89,7 +82,7 @@ teardown(void)
 {
     ck_assert_int_eq(chdir(saved_cwd), 0);
     free(saved_cwd);
-    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    support_remove_tree(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 

@@ -40,6 +40,8 @@
 #include "cleanup_proto.h"
 #include "cleanup.h"
 
+#include "support.h"
+
 #define MAX_RECS 40
 
 typedef struct TEST_REC {
@@ -235,14 +237,6 @@ static const TEST_CASE cases[] = {
      "bob@example.org bob@example.org 5.4.6 failed too many hops\n"},
 };
 
-/* test_capture - keep log text for assertions */
-static void
-test_capture(int level, const char *text)
-{
-    (void)level;
-    vstring_sprintf_append(test_log, "%s\n", text);
-}
-
 /* test_config - write main.cf with extra lines and load it */
 static void
 test_config(const char *extra)
@@ -259,24 +253,6 @@ test_config(const char *extra)
     mail_conf_set_dir(test_dir);
     mail_conf_read();
     mail_params_init();
-}
-
-/* test_render - read back the queue file as "T data" lines */
-static void
-test_render(VSTREAM *fp, VSTRING *out)
-{
-    VSTRING *buf = vstring_alloc(100);
-    int type;
-
-    ck_assert_int_eq(vstream_fseek(fp, 0, SEEK_SET), 0);
-    while ((type = rec_get(fp, buf, 0)) >= 0) {
-        if (type == REC_TYPE_SIZE || type == REC_TYPE_MESG)
-            continue;
-        vstring_sprintf_append(out, "%c ", type);
-        vstring_memcat(out, STR(buf), LEN(buf));
-        vstring_addch(out, '\n');
-    }
-    vstring_free(buf);
 }
 
 /* test_render_log - the bounce log as "rcpt orig dsn action reason" lines; 0: none */
@@ -334,7 +310,7 @@ START_TEST(test_cases)
     if (state->bounce)
         ck_assert_int_eq(cleanup_bounce(state), CLEANUP_STAT_OK);
     if (tc->out != NULL) {
-        test_render(state->dst, out);
+        support_render_records(state->dst, out);
         ck_assert_msg(strcmp(STR(out), tc->out) == 0, "%s: got:\n%s\nexpected:\n%s", tc->label,
                       STR(out), tc->out);
     }
@@ -463,8 +439,8 @@ main(void)
         perror(test_dir);
         return (EXIT_FAILURE);
     }
-    test_log = vstring_alloc(100);
-    msg_output(test_capture);
+    support_capture_all();
+    test_log = support_captured();
     sr = srunner_create(cleanup_bounce_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -40,59 +40,32 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "support.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define TEST_ID "0000000000z1"
 
-static char test_dir[64];
-static char old_cwd[1024];
 static VSTRING *warnings;
-
-/* capture - collect warnings, one per line */
-static void
-capture(int level, const char *text)
-{
-    if (level == MSG_WARN)
-        vstring_sprintf_append(warnings, "%s\n", text);
-}
-
-/* ends_with - does text end with suffix? */
-static int
-ends_with(const char *text, const char *suffix)
-{
-    size_t tlen = strlen(text);
-    size_t slen = strlen(suffix);
-
-    return tlen >= slen && strcmp(text + tlen - slen, suffix) == 0;
-}
 
 /* setup - scratch queue directory, parameters, warning capture */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_cleanup_client.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_cleanup_client");
     ck_assert_int_eq(mkdir(MAIL_CLASS_PUBLIC, 0755), 0);
     ck_assert_int_eq(mkdir(MAIL_CLASS_PRIVATE, 0700), 0);
     var_ipc_timeout = 2;
     signal(SIGPIPE, SIG_IGN);
-    warnings = vstring_alloc(100);
-    msg_output(capture);
+    support_capture_warnings();
+    warnings = support_captured();
 }
 
 /* teardown - remove the scratch queue */
 static void
 teardown(void)
 {
-    msg_output_reset();
-    vstring_free(warnings);
-    (void)unlink("public/cleanup");
-    (void)unlink("private/cleanup");
-    (void)rmdir(MAIL_CLASS_PUBLIC);
-    (void)rmdir(MAIL_CLASS_PRIVATE);
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_capture_stop();
+    support_scratch_leave();
 }
 
 /* What the fake server does. */
@@ -106,41 +79,24 @@ enum script {
     DIE_AT_ONCE,       /* exit right after sending the queue ID */
 };
 
-struct server {
-    pid_t pid;
-    int report_fd; /* what the server received */
-};
-
 /*
  * fake_cleanup - fork a cleanup server on path for one connection. The
  * report says "flags=N records=TYPES last=DATA" (record types as letters,
  * the data of the last RCPT record).
  */
-static struct server
+static SUPPORT_SERVER
 fake_cleanup(const char *path, enum script script, const char *queue_id, int status,
              const char *reason)
 {
-    struct server srv;
-    int listen_fd = unix_listen(path, 5, 0666, BLOCKING);
-    int pipe_fd[2];
-    VSTREAM *stream;
+    SUPPORT_SERVER srv = support_server_fork(path);
+    VSTREAM *stream = srv.stream;
     VSTRING *buf;
     VSTRING *types;
     VSTRING *rcpt;
     int flags = -1;
     int type;
-    int fd;
 
-    ck_assert_int_ge(listen_fd, 0);
-    ck_assert_int_eq(pipe(pipe_fd), 0);
-    ck_assert_int_ne(srv.pid = fork(), -1);
     if (srv.pid == 0) {
-        alarm(10);
-        close(pipe_fd[0]);
-        if ((fd = sane_accept(listen_fd)) < 0)
-            _exit(2);
-        stream = vstream_fdopen(fd, O_RDWR);
-        vstream_set_timeout(stream, 5);
         if (mail_announce(stream, script == WRONG_PROTO ? MAIL_PROTO_SHOWQ : MAIL_PROTO_CLEANUP) <
             0)
             _exit(3);
@@ -155,7 +111,7 @@ fake_cleanup(const char *path, enum script script, const char *queue_id, int sta
         if (vstream_fflush(stream) != 0)
             _exit(4);
         if (script == DIE_AT_ONCE) {
-            dprintf(pipe_fd[1], "gone after the queue ID");
+            dprintf(srv.report_fd, "gone after the queue ID");
             _exit(0);
         }
         if (script == NO_ID || script == BAD_ID) {
@@ -176,7 +132,7 @@ fake_cleanup(const char *path, enum script script, const char *queue_id, int sta
             if (type == REC_TYPE_END)
                 break;
         }
-        dprintf(pipe_fd[1], "flags=%d records=%s last=%s", flags, STR(types), STR(rcpt));
+        dprintf(srv.report_fd, "flags=%d records=%s last=%s", flags, STR(types), STR(rcpt));
         if (type != REC_TYPE_END)
             _exit(6);
         if (script == DIE_BEFORE_ANSWER)
@@ -188,29 +144,7 @@ fake_cleanup(const char *path, enum script script, const char *queue_id, int sta
                        SEND_ATTR_STR(MAIL_ATTR_WHY, reason), ATTR_TYPE_END);
         _exit(vstream_fclose(stream) == 0 ? 0 : 7);
     }
-    close(listen_fd);
-    close(pipe_fd[1]);
-    srv.report_fd = pipe_fd[0];
     return srv;
-}
-
-/* finish - reap the server, check its exit status, return its report */
-static char *
-finish(struct server srv)
-{
-    static char report[1000];
-    size_t len = 0;
-    ssize_t n;
-    int status;
-
-    while (len < sizeof(report) - 1 &&
-           (n = timed_read(srv.report_fd, report + len, sizeof(report) - 1 - len, 5)) > 0)
-        len += (size_t)n;
-    report[len] = 0;
-    close(srv.report_fd);
-    ck_assert_int_eq(waitpid(srv.pid, &status, 0), srv.pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server status 0x%x", status);
-    return report;
 }
 
 /* send_message - the records of a small message */
@@ -256,7 +190,7 @@ static const struct status_case {
 START_TEST(test_status)
 {
     const struct status_case *tc = status_cases + _i;
-    struct server srv = fake_cleanup(tc->path, SERVE, TEST_ID, tc->status, tc->reason);
+    SUPPORT_SERVER srv = fake_cleanup(tc->path, SERVE, TEST_ID, tc->status, tc->reason);
     VSTRING *id = vstring_alloc(10);
     VSTRING *why = vstring_alloc(10);
     VSTREAM *stream;
@@ -272,7 +206,7 @@ START_TEST(test_status)
     ck_assert_msg(strcmp(STR(why), tc->want_why) == 0, "%s: why \"%s\"", tc->label, STR(why));
     snprintf(want, sizeof(want), "flags=%d records=TFRMNNNXRE last=carol@example.com",
              tc->want_flags);
-    ck_assert_str_eq(finish(srv), want);
+    ck_assert_str_eq(support_server_finish(srv), want);
     ck_assert_msg(LEN(warnings) == 0, "%s: warnings \"%s\"", tc->label, STR(warnings));
     vstring_free(id);
     vstring_free(why);
@@ -282,8 +216,8 @@ END_TEST
 /* test_public_preferred - with both endpoints, public/cleanup is used */
 START_TEST(test_public_preferred)
 {
-    struct server priv = fake_cleanup("private/cleanup", WRONG_PROTO, TEST_ID, 0, "");
-    struct server pub = fake_cleanup("public/cleanup", SERVE, "0000000001z2", 0, "");
+    SUPPORT_SERVER priv = fake_cleanup("private/cleanup", WRONG_PROTO, TEST_ID, 0, "");
+    SUPPORT_SERVER pub = fake_cleanup("public/cleanup", SERVE, "0000000001z2", 0, "");
     VSTRING *id = vstring_alloc(10);
     VSTRING *why = vstring_alloc(10);
     VSTREAM *stream;
@@ -295,7 +229,8 @@ START_TEST(test_public_preferred)
     ck_assert_str_eq(STR(id), "0000000001z2");
     send_message(stream);
     ck_assert_int_eq(cleanup_client_close(stream, why), CLEANUP_STAT_OK);
-    ck_assert_str_eq(finish(pub), "flags=0 records=TFRMNNNXRE last=carol@example.com");
+    ck_assert_str_eq(support_server_finish(pub),
+                     "flags=0 records=TFRMNNNXRE last=carol@example.com");
 
     /* Release the private server that nobody talked to. */
     fd = unix_connect("private/cleanup", BLOCKING, 2);
@@ -307,7 +242,7 @@ START_TEST(test_public_preferred)
             /* void */;
     }
     close(fd);
-    (void)finish(priv);
+    (void)support_server_finish(priv);
     ck_assert_str_eq(STR(warnings), "");
     vstring_free(id);
     vstring_free(why);
@@ -329,14 +264,14 @@ static const struct open_fail_case {
 START_TEST(test_open_fail)
 {
     const struct open_fail_case *tc = open_fail_cases + _i;
-    struct server srv = fake_cleanup("public/cleanup", tc->script, TEST_ID, 0, "");
+    SUPPORT_SERVER srv = fake_cleanup("public/cleanup", tc->script, TEST_ID, 0, "");
     VSTRING *id = vstring_alloc(10);
 
     ck_assert_ptr_null(cleanup_client_open(0, id));
     /* The module's warning is the last one (attr_scan may warn first). */
-    ck_assert_msg(ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"", tc->label,
-                  STR(warnings));
-    (void)finish(srv);
+    ck_assert_msg(support_ends_with(STR(warnings), tc->want_warning), "%s: warnings \"%s\"",
+                  tc->label, STR(warnings));
+    (void)support_server_finish(srv);
     vstring_free(id);
 }
 END_TEST
@@ -370,7 +305,7 @@ static const struct close_fail_case {
 START_TEST(test_close_fail)
 {
     const struct close_fail_case *tc = close_fail_cases + _i;
-    struct server srv = fake_cleanup("public/cleanup", tc->script, TEST_ID, 0, "");
+    SUPPORT_SERVER srv = fake_cleanup("public/cleanup", tc->script, TEST_ID, 0, "");
     VSTRING *id = vstring_alloc(10);
     VSTRING *why = vstring_alloc(10);
     VSTREAM *stream;
@@ -393,8 +328,9 @@ START_TEST(test_close_fail)
     }
     ck_assert_int_eq(cleanup_client_close(stream, why), CLEANUP_STAT_WRITE);
     ck_assert_msg(strcmp(STR(why), tc->want_why) == 0, "%s: why \"%s\"", tc->label, STR(why));
-    ck_assert_str_eq(finish(srv), tc->big ? "gone after the queue ID"
-                                          : "flags=2 records=TFRMNNNXRE last=carol@example.com");
+    ck_assert_str_eq(support_server_finish(srv),
+                     tc->big ? "gone after the queue ID"
+                             : "flags=2 records=TFRMNNNXRE last=carol@example.com");
     vstring_free(id);
     vstring_free(why);
 }

@@ -31,19 +31,11 @@
 #include "record.h"
 #include "vstream.h"
 
+#include "support.h"
+
 #define TEST_ID "0000000000z1"
 
-static char test_dir[64];
-static char old_cwd[1024];
 static long content_offset;
-
-/* quiet - drop warnings from the expected-failure cases */
-static void
-quiet(int level, const char *text)
-{
-    (void)level;
-    (void)text;
-}
 
 /* setup - a scratch queue with active/TEST_ID */
 static void
@@ -51,10 +43,7 @@ setup(void)
 {
     VSTREAM *fp;
 
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_deliver_request.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_deliver_request");
     ck_assert_int_eq(mkdir("active", 0700), 0);
     fp = vstream_fopen("active/" TEST_ID, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ck_assert_ptr_nonnull(fp);
@@ -64,33 +53,15 @@ setup(void)
     content_offset = (long)vstream_ftell(fp);
     rec_fputs(fp, REC_TYPE_NORM, "Subject: hi");
     ck_assert_int_eq(vstream_fclose(fp), 0);
-    msg_output(quiet);
+    support_quiet();
 }
 
 /* teardown - remove the scratch queue */
 static void
 teardown(void)
 {
-    unlink("active/" TEST_ID);
-    rmdir("active");
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_scratch_leave();
     msg_output_reset();
-}
-
-/* stream_pair - qmgr's end and the agent's end of one connection */
-static void
-stream_pair(VSTREAM **qmgr, VSTREAM **agent)
-{
-    int sv[2];
-
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    *qmgr = vstream_fdopen(sv[0], O_RDWR);
-    *agent = vstream_fdopen(sv[1], O_RDWR);
-    vstream_set_name(*qmgr, "qmgr-end");
-    vstream_set_name(*agent, "agent-end");
-    vstream_set_timeout(*qmgr, 5);
-    vstream_set_timeout(*agent, 5);
 }
 
 /* make_request - qmgr's two-recipient request for TEST_ID */
@@ -136,7 +107,7 @@ START_TEST(test_exchange)
     VSTRING *buf = vstring_alloc(10);
     int status = -1;
 
-    stream_pair(&qmgr, &agent);
+    support_stream_pair(&qmgr, &agent, "qmgr-end", "agent-end");
     ck_assert_int_eq(deliver_request_send(qmgr, sent), 0);
     ck_assert_ptr_nonnull(got = deliver_request_read(agent));
     ck_assert_str_eq(got->queue_name, "active");
@@ -182,7 +153,7 @@ START_TEST(test_missing_file)
     DELIVER_REQUEST *sent = make_request("0000000000z2");
     int status = 0;
 
-    stream_pair(&qmgr, &agent);
+    support_stream_pair(&qmgr, &agent, "qmgr-end", "agent-end");
     ck_assert_int_eq(deliver_request_send(qmgr, sent), 0);
     ck_assert_ptr_null(deliver_request_read(agent));
     read_announcement(qmgr);
@@ -224,7 +195,7 @@ START_TEST(test_bad_requests)
     VSTREAM *agent;
     int i;
 
-    stream_pair(&qmgr, &agent);
+    support_stream_pair(&qmgr, &agent, "qmgr-end", "agent-end");
     attr_print(qmgr, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_FLAGS, 0),
                SEND_ATTR_STR(MAIL_ATTR_QUEUE, tc->queue), SEND_ATTR_STR(MAIL_ATTR_QUEUEID, tc->id),
                SEND_ATTR_LONG(MAIL_ATTR_OFFSET, tc->offset), SEND_ATTR_LONG(MAIL_ATTR_SIZE, 10),
@@ -274,7 +245,7 @@ START_TEST(test_bad_answers)
     sent = deliver_request_alloc();
     sent->queue_id = mystrdup(TEST_ID);
     deliver_request_add_rcpt(sent, 0, "one@example.com", 100);
-    stream_pair(&qmgr, &agent);
+    support_stream_pair(&qmgr, &agent, "qmgr-end", "agent-end");
     attr_print(agent, ATTR_FLAG_NONE, SEND_ATTR_LONG(MAIL_ATTR_RCPT_OFFSET, tc->offset),
                SEND_ATTR_INT(MAIL_ATTR_STATUS, tc->status),
                SEND_ATTR_STR(MAIL_ATTR_DSN_STATUS, tc->dsn),

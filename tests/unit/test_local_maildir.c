@@ -29,6 +29,8 @@
 #include "rec_type.h"
 #include "record.h"
 
+#include "support.h"
+
 #include "local.h" /* the Makefile has no -Isrc/local */
 
 static char tmpdir[] = "/tmp/test_local_maildir.XXXXXX";
@@ -72,15 +74,6 @@ init_message(LOCAL_MESSAGE *msg)
     msg->now = 1000000000;
 }
 
-/* remove_one - nftw callback */
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /* setup - scratch folder and queue file */
 static void
 setup(void)
@@ -96,7 +89,7 @@ teardown(void)
     if (queue_fp)
         vstream_fclose(queue_fp);
     queue_fp = 0;
-    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    support_remove_tree(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 

@@ -40,6 +40,8 @@
 #include "rec_type.h"
 #include "record.h"
 
+#include "support.h"
+
 #include "local.h" /* the Makefile has no -Isrc/local */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -134,15 +136,6 @@ setup(void)
     write_queue_file(plain_message, COUNT(plain_message), 1);
 }
 
-/* remove_one - nftw callback: remove a file or an emptied folder */
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /* teardown - close the queue file, remove the scratch folder */
 static void
 teardown(void)
@@ -150,7 +143,7 @@ teardown(void)
     if (queue_fp)
         vstream_fclose(queue_fp);
     queue_fp = 0;
-    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    support_remove_tree(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 

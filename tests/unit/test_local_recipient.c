@@ -32,21 +32,14 @@
 #include "rec_type.h"
 #include "record.h"
 
+#include "support.h"
+
 #include "local.h" /* the Makefile has no -Isrc/local */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static char tmpdir[] = "/tmp/test_local_recipient.XXXXXX";
 static char login[256];
-
-/* remove_one - nftw callback */
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 /* setup - scratch spool, parameters, the invoking user's login name */
 static void
@@ -74,7 +67,7 @@ setup(void)
 static void
 teardown(void)
 {
-    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    support_remove_tree(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 

@@ -40,64 +40,33 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "support.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static char test_dir[64];
-static char old_cwd[1024];
 static VSTRING *warnings;
-
-/* capture - collect warnings, one per line */
-static void
-capture(int level, const char *text)
-{
-    if (level == MSG_WARN)
-        vstring_sprintf_append(warnings, "%s\n", text);
-}
-
-/* remove_dir - remove the entries of a directory and the directory */
-static void
-remove_dir(const char *dir)
-{
-    static const char *const names[] = {"cleanup", "bounce", "qmgr", "pickup",
-                                        "flush",   "nosuch", "dead", "plain"};
-    char path[256];
-    size_t i;
-
-    for (i = 0; i < COUNT(names); i++) {
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        (void)unlink(path);
-    }
-    (void)rmdir(dir);
-}
 
 /* setup - scratch queue directory, parameters, warning capture */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_mail_proto.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_mail_proto");
     ck_assert_int_eq(mkdir(MAIL_CLASS_PUBLIC, 0755), 0);
     ck_assert_int_eq(mkdir(MAIL_CLASS_PRIVATE, 0700), 0);
     var_ipc_timeout = 1;
     var_trigger_timeout = 1;
     msg_verbose = 0;
     signal(SIGPIPE, SIG_IGN);
-    warnings = vstring_alloc(100);
-    msg_output(capture);
+    support_capture_warnings();
+    warnings = support_captured();
 }
 
 /* teardown - remove the scratch queue */
 static void
 teardown(void)
 {
-    msg_output_reset();
-    vstring_free(warnings);
-    remove_dir(MAIL_CLASS_PUBLIC);
-    remove_dir(MAIL_CLASS_PRIVATE);
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_capture_stop();
+    support_scratch_leave();
 }
 
 /* listen_on - a listening UNIX socket at path */

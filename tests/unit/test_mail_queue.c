@@ -27,47 +27,22 @@
 #include "vstream.h"
 #include "vstring.h"
 
-static char test_dir[64];
-static char old_cwd[1024];
+#include "support.h"
 
 /* setup - a scratch queue directory as the current directory */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_mail_queue.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_mail_queue");
     ck_assert_int_eq(mkdir(MAIL_QUEUE_INCOMING, 0700), 0);
     ck_assert_int_eq(mkdir(MAIL_QUEUE_ACTIVE, 0700), 0);
-}
-
-/* remove_queue - remove the files of one queue and the queue */
-static void
-remove_queue(const char *queue)
-{
-    DIR *dir;
-    struct dirent *dp;
-    char path[512];
-
-    if ((dir = opendir(queue)) == 0)
-        return;
-    while ((dp = readdir(dir)) != 0) {
-        snprintf(path, sizeof(path), "%s/%s", queue, dp->d_name);
-        (void)unlink(path);
-    }
-    closedir(dir);
-    rmdir(queue);
 }
 
 /* teardown - remove the scratch queue */
 static void
 teardown(void)
 {
-    remove_queue(MAIL_QUEUE_INCOMING);
-    remove_queue(MAIL_QUEUE_ACTIVE);
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_scratch_leave();
 }
 
 /* count_entries - number of names in a directory, and the last one */

@@ -32,6 +32,8 @@
 #include "qmgr_message.h" /* the Makefile has no -Isrc/qmgr */
 #include "qmgr_result.h"
 
+#include "support.h"
+
 static char tmpdir[] = "/tmp/test_qmgr_message.XXXXXX";
 
 /*
@@ -229,20 +231,11 @@ START_TEST(test_rcpt_defer)
 }
 END_TEST
 
-/* discard_output - keep expected warnings out of the test output */
-static void
-discard_output(int level, const char *text)
-{
-    (void)level;
-    (void)text;
-}
-
 /* setup - silence the reader's expected warnings */
 static void
 setup(void)
 {
-    msg_output_reset();
-    msg_output(discard_output);
+    support_quiet();
 }
 
 /* message_suite - collect the tests */

@@ -26,6 +26,8 @@
 
 #include "mail_queue.h"
 
+#include "support.h"
+
 #include "qmgr_scan.h" /* the Makefile has no -Isrc/qmgr */
 
 static char tmpdir[] = "/tmp/test_qmgr_scan.XXXXXX";
@@ -184,20 +186,11 @@ START_TEST(test_rescan)
 }
 END_TEST
 
-/* discard_output - keep expected warnings out of the test output */
-static void
-discard_output(int level, const char *text)
-{
-    (void)level;
-    (void)text;
-}
-
 /* setup - silence expected warnings */
 static void
 setup(void)
 {
-    msg_output_reset();
-    msg_output(discard_output);
+    support_quiet();
 }
 
 /* scan_suite - collect the tests */

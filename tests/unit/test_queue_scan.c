@@ -30,37 +30,15 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "support.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static char test_dir[64];
-static char old_cwd[1024];
-
-/* remove_queue - remove the files of one directory and the directory */
-static void
-remove_queue(const char *queue)
-{
-    DIR *dir;
-    struct dirent *dp;
-    char path[512];
-
-    if ((dir = opendir(queue)) == 0)
-        return;
-    while ((dp = readdir(dir)) != 0) {
-        snprintf(path, sizeof(path), "%s/%s", queue, dp->d_name);
-        (void)unlink(path);
-    }
-    closedir(dir);
-    rmdir(queue);
-}
 
 /* setup - a scratch queue directory as the current directory */
 static void
 setup(void)
 {
-    snprintf(test_dir, sizeof(test_dir), "%s", "/tmp/test_queue_scan.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(test_dir));
-    ck_assert_ptr_nonnull(getcwd(old_cwd, sizeof(old_cwd)));
-    ck_assert_int_eq(chdir(test_dir), 0);
+    (void)support_scratch_enter("test_queue_scan");
     ck_assert_int_eq(mkdir(MAIL_QUEUE_INCOMING, 0700), 0);
 }
 
@@ -69,11 +47,7 @@ static void
 teardown(void)
 {
     (void)chmod(MAIL_QUEUE_DEFERRED, 0700);
-    remove_queue(MAIL_QUEUE_INCOMING);
-    remove_queue(MAIL_QUEUE_DEFERRED);
-    (void)unlink("plainfile");
-    ck_assert_int_eq(chdir(old_cwd), 0);
-    rmdir(test_dir);
+    support_scratch_leave();
 }
 
 /* write_file - a small queue file (or junk) with rec_put() records */

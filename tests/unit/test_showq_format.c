@@ -33,21 +33,14 @@
 #include "record.h"
 #include "showq_format.h"
 
+#include "support.h"
+
 #define ID1 "5BMjhZ1s7yz1bYVl"
 #define ID2 "5BMjhZ1s8yz1bYVm"
 #define HEADER "----Queue ID----- --Size-- ---Arrival Time---- --Sender/Recipient------\n"
 
 static char tmpdir[] = "/tmp/test_showq_format.XXXXXX";
 static char *saved_cwd;
-
-/* remove_one - nftw callback */
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 /* setup - an empty scratch queue directory */
 static void
@@ -67,7 +60,7 @@ teardown(void)
 {
     ck_assert_int_eq(chdir(saved_cwd), 0);
     free(saved_cwd);
-    (void)nftw(tmpdir, remove_one, 10, FTW_DEPTH | FTW_PHYS);
+    support_remove_tree(tmpdir);
     memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
 }
 
