@@ -25,7 +25,8 @@
  * and a warning on failure.
  *
  * mail_queue_commit() flushes and fsyncs the stream, renames ID.tmp to ID
- * and fsyncs the directory; it does not close the stream. It returns 0, or
+ * and fsyncs the directory (a second fsync of the file when the directory
+ * cannot be opened: see the code); it does not close the stream. It returns 0, or
  * -1 with errno set (the caller then replies with a temporary failure and
  * calls mail_queue_abort). mail_queue_abort() closes the stream (when not
  * null) and removes both ID.tmp and ID: after a failed commit nothing of
@@ -267,8 +268,17 @@ mail_queue_commit(VSTREAM *stream, const char *queue, const char *id)
         msg_warn("%s: write queue file: %m", STR(final));
     else if (rename(STR(tmp), STR(final)) < 0)
         msg_warn("rename %s to %s: %m", STR(tmp), STR(final));
-    else if (fsync_dir(queue) < 0)
+    else if (fsync_dir(queue) == 0)
+        ret = 0;
+    else if (errno != EACCES && errno != EPERM)
         msg_warn("fsync directory %s: %m", queue);
+    /*
+     * postdrop's user may not open maildrop/ (mode 1730). The rename changed
+     * the file's ctime, so syncing the file again makes a journaling file
+     * system (ext4, xfs) commit the transaction that holds the rename too.
+     */
+    else if (vstream_fsync(stream) != 0)
+        msg_warn("sync %s: %m", STR(final));
     else
         ret = 0;
     vstring_free(tmp);

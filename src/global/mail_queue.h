@@ -12,14 +12,14 @@
  * mail_queue_enter() creates a new file in a queue under a temporary name
  * (ID.tmp, which scanners ignore) and fills in its queue ID; the caller
  * writes it, then mail_queue_commit() flushes, fsyncs, renames it to ID and
- * fsyncs the directory, and only after that may the caller acknowledge the
- * message. mail_queue_rename() moves a file between queues (same file
- * system, atomic) and fsyncs the target directory; mail_queue_move() does
- * not, for moves whose loss in a crash leaves the file in its old queue,
- * from where it is taken again (qmgr's incoming -> active). On failure they return
- * -1 with errno set. mail_queue_commit() leaves the stream open;
- * mail_queue_abort() closes it (when not NULL) and removes ID.tmp and ID.
- * mail_queue_path() with a NULL buffer uses a static one.
+ * fsyncs the directory (or, when the writer may not open the directory,
+ * as postdrop in maildrop/, fsyncs the file again), and only after that may the caller acknowledge
+ * the message. mail_queue_rename() moves a file between queues (same file system, atomic) and
+ * fsyncs the target directory; mail_queue_move() does not, for moves whose loss in a crash leaves
+ * the file in its old queue, from where it is taken again (qmgr's incoming -> active). On failure
+ * they return -1 with errno set. mail_queue_commit() leaves the stream open; mail_queue_abort()
+ * closes it (when not NULL) and removes ID.tmp and ID. mail_queue_path() with a NULL buffer uses a
+ * static one.
  */
 #ifndef MAIL_QUEUE_H
 #define MAIL_QUEUE_H

@@ -342,3 +342,22 @@ mail_server_disarm_idle(MAIL_SERVER_CTX *ctx)
 {
     event_cancel_timer(mail_server_idle, ctx);
 }
+
+/* mail_server_request_begin - a request arrived: tell master we are busy */
+void
+mail_server_request_begin(MAIL_SERVER_CTX *ctx)
+{
+    mail_server_disarm_idle(ctx);
+    mail_server_notify(ctx, MASTER_STAT_BUSY);
+}
+
+/* mail_server_request_end - count the request, then exit or go idle */
+void
+mail_server_request_end(MAIL_SERVER_CTX *ctx)
+{
+    ctx->use_count++;
+    if (mail_server_done(ctx))
+        mail_server_exit(ctx);
+    mail_server_notify(ctx, MASTER_STAT_IDLE);
+    mail_server_arm_idle(ctx);
+}

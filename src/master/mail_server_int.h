@@ -41,5 +41,7 @@ extern int mail_server_wait_time(MAIL_SERVER_CTX *ctx);
 extern int mail_server_done(MAIL_SERVER_CTX *ctx);
 extern void mail_server_arm_idle(MAIL_SERVER_CTX *ctx);
 extern void mail_server_disarm_idle(MAIL_SERVER_CTX *ctx);
+extern void mail_server_request_begin(MAIL_SERVER_CTX *ctx);
+extern void mail_server_request_end(MAIL_SERVER_CTX *ctx);
 
 #endif

@@ -50,19 +50,14 @@ single_server_serve(int fd)
 {
     VSTREAM *stream;
 
-    mail_server_disarm_idle(&single_ctx);
-    mail_server_notify(&single_ctx, MASTER_STAT_BUSY);
+    mail_server_request_begin(&single_ctx);
     non_blocking(fd, BLOCKING);
     stream = vstream_fdopen(fd, O_RDWR);
     vstream_set_timeout(stream, var_ipc_timeout);
     vstream_set_name(stream, var_servname);
     single_service(stream, var_servname, single_ctx.argv);
     (void)vstream_fclose(stream);
-    single_ctx.use_count++;
-    if (mail_server_done(&single_ctx))
-        mail_server_exit(&single_ctx);
-    mail_server_notify(&single_ctx, MASTER_STAT_IDLE);
-    mail_server_arm_idle(&single_ctx);
+    mail_server_request_end(&single_ctx);
 }
 
 /* single_server_accept - a listener is readable: take the connection */

@@ -49,15 +49,10 @@ static TRIGGER_SERVER_FN trigger_service;
 static void
 trigger_server_call(char *buf, ssize_t len)
 {
-    mail_server_disarm_idle(&trigger_ctx);
-    mail_server_notify(&trigger_ctx, MASTER_STAT_BUSY);
+    mail_server_request_begin(&trigger_ctx);
     buf[len] = 0;
     trigger_service(buf, len, var_servname, trigger_ctx.argv);
-    trigger_ctx.use_count++;
-    if (mail_server_done(&trigger_ctx))
-        mail_server_exit(&trigger_ctx);
-    mail_server_notify(&trigger_ctx, MASTER_STAT_IDLE);
-    mail_server_arm_idle(&trigger_ctx);
+    mail_server_request_end(&trigger_ctx);
 }
 
 /* trigger_server_fifo - bytes are waiting in the FIFO (or stdin) */

@@ -129,23 +129,6 @@ static VSTREAM *postdrop_stream;
 static VSTRING *postdrop_id;
 static char postdrop_temp_path[256];
 
-/* postdrop_stderr - print diagnostics as "postdrop: fatal: text" */
-static void
-postdrop_stderr(int level, const char *text)
-{
-    char line[2048];
-    int len;
-
-    len = snprintf(line, sizeof(line), "postdrop: %s%s\n", msg_level_prefix(level), text);
-    if (len < 0)
-        return;
-    if ((size_t)len >= sizeof(line))
-        len = sizeof(line) - 1;
-    if (write(2, line, (size_t)len) < 0) {
-        /* nowhere left to complain */
-    }
-}
-
 /* postdrop_cleanup - remove the unfinished file before a fatal exit */
 static void
 postdrop_cleanup(void)
@@ -164,38 +147,6 @@ postdrop_sig(int sig)
     if (postdrop_temp_path[0])
         (void)unlink(postdrop_temp_path);
     _exit(EX_TEMPFAIL);
-}
-
-/* postdrop_commit - make the file durable under its final name */
-static int
-postdrop_commit(VSTREAM *stream, const char *id)
-{
-    VSTRING *temp = vstring_alloc(100);
-    VSTRING *final = vstring_alloc(100);
-    int ret = -1;
-
-    vstring_sprintf(temp, "%s/%s.tmp", MAIL_QUEUE_MAILDROP, id);
-    mail_queue_path(final, MAIL_QUEUE_MAILDROP, id);
-    if (vstream_fsync(stream) != 0)
-        msg_warn("uid=%ld: write %s: %m", (long)getuid(), STR(temp));
-    else if (rename(STR(temp), STR(final)) < 0)
-        msg_warn("uid=%ld: rename %s to %s: %m", (long)getuid(), STR(temp), STR(final));
-    else if (fsync_dir(MAIL_QUEUE_MAILDROP) == 0)
-        ret = 0;
-    else if (errno != EACCES && errno != EPERM)
-        msg_warn("uid=%ld: fsync directory %s: %m", (long)getuid(), MAIL_QUEUE_MAILDROP);
-    /*
-     * The user may not open maildrop/ (mode 1730). The rename changed the
-     * file's ctime, so syncing the file again makes a journaling file system
-     * (ext4, xfs) commit the transaction that holds the rename too.
-     */
-    else if (vstream_fsync(stream) != 0)
-        msg_warn("uid=%ld: sync %s: %m", (long)getuid(), STR(final));
-    else
-        ret = 0;
-    vstring_free(temp);
-    vstring_free(final);
-    return (ret);
 }
 
 /* postdrop_config - pick and read the configuration */
@@ -300,7 +251,8 @@ main(int argc, char **argv)
 
     postdrop_sanitize();
     msg_set_progname("postdrop");
-    msg_output(postdrop_stderr);
+    msg_stderr_name("postdrop");
+    msg_stderr_init();
     opterr = 0;
     while ((ch = getopt(argc, argv, "c:rv")) != -1) {
         if (ch == 'c')
@@ -331,7 +283,7 @@ main(int argc, char **argv)
     snprintf(postdrop_temp_path, sizeof(postdrop_temp_path), "%s", STR(path));
     sigprocmask(SIG_SETMASK, &saved_sigs, NULL);
     postdrop_copy(postdrop_stream);
-    if (postdrop_commit(postdrop_stream, STR(postdrop_id)) != 0)
+    if (mail_queue_commit(postdrop_stream, MAIL_QUEUE_MAILDROP, STR(postdrop_id)) != 0)
         msg_fatal_status(EX_TEMPFAIL, "uid=%ld: cannot store the message: %m", (long)getuid());
     /* Committed: from here on, nothing may remove the file. */
     stream = postdrop_stream;

@@ -118,23 +118,6 @@ static char sendmail_name[64] = "sendmail";
 static pid_t sendmail_postdrop_pid = -1;
 static const char *sendmail_argv0 = "sendmail";
 
-/* sendmail_stderr - print diagnostics as "sendmail: fatal: text" */
-static void
-sendmail_stderr(int level, const char *text)
-{
-    char line[2048];
-    int len;
-
-    len = snprintf(line, sizeof(line), "%s: %s%s\n", sendmail_name, msg_level_prefix(level), text);
-    if (len < 0)
-        return;
-    if ((size_t)len >= sizeof(line))
-        len = sizeof(line) - 1;
-    if (write(2, line, (size_t)len) < 0) {
-        /* nowhere left to complain */
-    }
-}
-
 /* sendmail_kill_postdrop - on a fatal error, make postdrop discard its file */
 static void
 sendmail_kill_postdrop(void)
@@ -631,7 +614,8 @@ main(int argc, char **argv)
     if (strcmp(base, "mailq") == 0 || strcmp(base, "newaliases") == 0)
         snprintf(sendmail_name, sizeof(sendmail_name), "%s", base);
     msg_set_progname(sendmail_name);
-    msg_output(sendmail_stderr);
+    msg_stderr_name(sendmail_name);
+    msg_stderr_init();
     if (strcmp(base, "mailq") == 0)
         opts.mode = SENDMAIL_MODE_MAILQ;
     else if (strcmp(base, "newaliases") == 0)

@@ -29,15 +29,6 @@
 
 static char tool_name[100];
 
-/* tool_stderr - the stderr channel in Postfix's command form */
-static void
-tool_stderr(int level, const char *text)
-{
-    vstream_fflush(vstream_out);
-    vstream_fprintf(vstream_err, "%s: %s%s\n", tool_name, msg_level_prefix(level), text);
-    vstream_fflush(vstream_err);
-}
-
 /* tool_init - name the program and send diagnostics to stderr */
 void
 tool_init(const char *name)
@@ -46,7 +37,8 @@ tool_init(const char *name)
 
     snprintf(tool_name, sizeof(tool_name), "%s", slash ? slash + 1 : name);
     msg_set_progname(tool_name);
-    msg_output(tool_stderr);
+    msg_stderr_name(tool_name);
+    msg_stderr_init();
 }
 
 /* tool_config - load main.cf, start mail logging, go to the queue */

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "vstream.h"
 
 #define MSG_TEXT_MAX 10000                /* longer text is truncated */
 #define MSG_LINE_MAX (MSG_TEXT_MAX + 512) /* room for the line decoration */
@@ -54,6 +55,7 @@ static char msg_hostname[MSG_NAME_MAX];
 static MSG_OUTPUT_FN msg_channels[MSG_MAX_CHANNELS];
 static int msg_channel_count;
 static int msg_use_stderr;
+static char msg_stderr_label[MSG_NAME_MAX];
 static int msg_use_syslog;
 static int msg_syslog_facility = LOG_MAIL;
 static int msg_logfile_fd = -1;
@@ -166,9 +168,13 @@ msg_stderr_emit(int level, const char *text, char *buf, size_t size)
 {
     size_t len;
 
-    len = msg_line_len(
-        snprintf(buf, size - 1, "%s: %s%s", msg_get_progname(), msg_level_prefix(level), text),
-        size - 1);
+    /* A command's output and its diagnostics keep the order they were made. */
+    if (msg_stderr_label[0])
+        (void)vstream_fflush(vstream_out);
+    len = msg_line_len(snprintf(buf, size - 1, "%s: %s%s",
+                                msg_stderr_label[0] ? msg_stderr_label : msg_get_progname(),
+                                msg_level_prefix(level), text),
+                       size - 1);
     buf[len++] = '\n';
     msg_write_all(2, buf, len);
 }
@@ -178,6 +184,13 @@ void
 msg_stderr_init(void)
 {
     msg_use_stderr = 1;
+}
+
+/* msg_stderr_name - the name stderr lines start with, when not progname */
+void
+msg_stderr_name(const char *name)
+{
+    snprintf(msg_stderr_label, sizeof(msg_stderr_label), "%s", name ? name : "");
 }
 
 /* msg_syslog_priority - map a level to a syslog priority */

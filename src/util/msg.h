@@ -53,6 +53,11 @@ extern MSG_CLEANUP_FN msg_cleanup(MSG_CLEANUP_FN fn);
 extern int msg_error_count(void);
 
 extern void msg_stderr_init(void);
+/*
+ * Commands: stderr says "postqueue: ..." while the log says
+ * "postern/postqueue"; pending vstream_out output is flushed first.
+ */
+extern void msg_stderr_name(const char *name);
 extern void msg_syslog_init(int facility);
 extern void msg_syslog_close(void);
 extern int msg_logfile_init(const char *path, const char *hostname);
