@@ -138,17 +138,6 @@ mail_conf_find(const char *name)
                     mail_conf_entry_cmp));
 }
 
-/* mail_conf_type_name - printable name of a parameter type */
-const char *
-mail_conf_type_name(MAIL_CONF_TYPE type)
-{
-    static const char *const names[] = {"string", "raw", "boolean", "integer", "long", "time"};
-
-    if ((int)type < 0 || (size_t)type >= sizeof(names) / sizeof(names[0]))
-        return ("unknown");
-    return (names[type]);
-}
-
 /* mail_conf_setting_free - release one setting */
 static void
 mail_conf_setting_free(void *ptr)

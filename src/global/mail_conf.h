@@ -84,6 +84,5 @@ extern int mail_conf_check_unused(void);
 extern int mail_conf_expand(VSTRING *result, const char *text, MAIL_CONF_LOOKUP_FN lookup,
                             void *context, VSTRING *why);
 extern void mail_conf_forget(void);
-extern const char *mail_conf_type_name(MAIL_CONF_TYPE type);
 
 #endif
